@@ -1,0 +1,114 @@
+"""The application factory: one Flask app, the vendors' blueprints, one control plane.
+
+Error handling lives here, registered once: an HTTP-level error (no route, wrong method, body
+too large) on a vendor's path gets that vendor's own answer, anything else the emulator's JSON
+error. No request ever gets Flask's HTML error page.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from . import seeding
+from .clock import Clock
+from .deferred import WorkQueue
+from .errors import EmulatorError, emulator_error
+from .settings import Settings
+from .store import Store
+from .vendors import VENDORS, vendor_for_path
+
+log = logging.getLogger(__name__)
+
+
+class Emulator:
+    """The state behind one app: store, clock, deferred work and settings."""
+
+    def __init__(self, settings: Settings, store: Store | None = None):
+        self.settings = settings
+        self.store = store if store is not None else Store(settings.data, settings.flush_interval)
+        self.clock = Clock()
+        self.work = WorkQueue(self.clock)
+        self.vendors = VENDORS
+        self.ready = threading.Event()
+        self._closed = False
+
+    def load_start_fixtures(self) -> None:
+        """Demo and ``--fixtures`` documents, but only into an empty store: a data file that
+        already holds state is never overwritten by the seeds it was made from."""
+        if any(self.store.tenants(v.name) for v in self.vendors):
+            return
+        documents: list[Any] = []
+        if self.settings.demo:
+            documents.append(seeding.demo_fixtures())
+        documents.extend(seeding.read_fixtures_file(path) for path in self.settings.fixtures)
+        for document in documents:  # validate every file before applying any
+            seeding.validate(document)
+        for document in documents:
+            seeding.apply(self, document)
+
+    def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        self.work.clear()
+        for v in self.vendors:
+            if vendor is None or v.name == vendor:
+                v.reset(self, tenant)
+
+    def close(self) -> None:
+        """Apply due deferred work, then write the data file. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.work.stop()
+        self.store.close()
+
+
+def current_emulator() -> Emulator:
+    return current_app.extensions["emulator"]
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               load_fixtures: bool = True) -> Flask:
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    emulator = Emulator(settings, store)
+    app.extensions["emulator"] = emulator
+
+    from .control import control
+
+    app.register_blueprint(control)
+    for vendor in VENDORS:
+        app.register_blueprint(vendor.blueprint())
+
+    _register_error_handlers(app)
+    if load_fixtures:
+        emulator.load_start_fixtures()
+    emulator.ready.set()
+    return app
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(EmulatorError)
+    def _emulator_error(exc: EmulatorError) -> Response:
+        return emulator_error(exc.message, exc.status, **exc.details)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        vendor = vendor_for_path(request.path)
+        if vendor is not None:
+            return vendor.http_error(request, exc.code or 500, exc.description or "")
+        return emulator_error(exc.description or exc.name, exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        vendor = vendor_for_path(request.path)
+        if vendor is not None:
+            return vendor.http_error(request, 500, f"emulator bug: {type(exc).__name__}: {exc}")
+        return emulator_error(f"emulator bug: {type(exc).__name__}: {exc}", 500)
+

@@ -1,0 +1,111 @@
+"""Control-plane routes. Every answer is JSON; errors name the emulator."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, jsonify, request
+
+from .. import __version__, seeding
+from ..app import current_emulator
+from ..errors import EmulatorError
+from ..vendors import VENDORS, vendor_named
+
+control = Blueprint("control", __name__, url_prefix="/_emulator")
+
+
+def _json_body(required: bool = True) -> dict:
+    if not request.get_data():
+        if required:
+            raise EmulatorError("the request body must be a JSON object")
+        return {}
+    try:
+        body = request.get_json(force=True)
+    except Exception:  # werkzeug raises BadRequest with an HTML description
+        raise EmulatorError("the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise EmulatorError("the request body must be a JSON object")
+    return body
+
+
+@control.get("/health")
+def health() -> Response:
+    emulator = current_emulator()
+    if not emulator.ready.is_set():
+        response = jsonify({"status": "starting", "version": __version__})
+        response.status_code = 503
+        return response
+    return jsonify({
+        "status": "ok",
+        "version": __version__,
+        "vendors": {v.name: v.counts(emulator) for v in VENDORS},
+        "persistent": bool(emulator.settings.data),
+        "clock": emulator.clock.describe(),
+    })
+
+
+@control.post("/reset")
+def reset() -> Response:
+    """Forget everything, or one vendor (``{"vendor": …}``), or one tenant (``+ "tenant"``)."""
+    body = _json_body(required=False)
+    vendor, tenant = body.get("vendor"), body.get("tenant")
+    unknown = set(body) - {"vendor", "tenant"}
+    if unknown:
+        raise EmulatorError(f"unknown key {sorted(unknown)[0]!r}; reset takes 'vendor' and 'tenant'")
+    if vendor is not None and vendor_named(vendor) is None:
+        raise EmulatorError(f"unknown vendor {vendor!r}; expected one of: {', '.join(v.name for v in VENDORS)}")
+    if tenant is not None and vendor is None:
+        raise EmulatorError("'tenant' needs 'vendor' too")
+    current_emulator().reset(vendor, tenant)
+    return jsonify({"reset": {"vendor": vendor, "tenant": tenant}})
+
+
+@control.post("/seed")
+def seed() -> Response:
+    emulator = current_emulator()
+    loaded = seeding.apply(emulator, _json_body())
+    return jsonify({"seeded": sorted(loaded), "vendors": {v.name: v.counts(emulator) for v in VENDORS}})
+
+
+@control.get("/state")
+def state() -> Response:
+    return jsonify(seeding.export(current_emulator()))
+
+
+@control.post("/drain")
+def drain() -> Response:
+    """Apply all deferred work that is due now, and answer once it is done."""
+    left = current_emulator().work.drain()
+    return jsonify({"drained": True, "pending": left})
+
+
+@control.get("/clock")
+def get_clock() -> Response:
+    return jsonify(current_emulator().clock.describe())
+
+
+@control.post("/clock")
+def set_clock() -> Response:
+    """``{"freeze": true|"<ISO instant>"}``, ``{"advance": seconds}`` or ``{"resume": true}``."""
+    body = _json_body()
+    clock = current_emulator().clock
+    if set(body) - {"freeze", "advance", "resume"} or len(body) != 1:
+        raise EmulatorError("send exactly one of 'freeze', 'advance', 'resume'")
+    if "advance" in body:
+        seconds = body["advance"]
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise EmulatorError("'advance' takes a number of seconds ≥ 0")
+        clock.advance(seconds)
+    elif "freeze" in body:
+        at = body["freeze"]
+        if at is True:
+            clock.freeze()
+        elif isinstance(at, str):
+            try:
+                clock.freeze(datetime.fromisoformat(at))
+            except ValueError:
+                raise EmulatorError(f"'freeze' is not an ISO-8601 instant: {at!r}") from None
+        else:
+            raise EmulatorError("'freeze' takes true or an ISO-8601 instant")
+    else:
+        clock.resume()
+    return jsonify(clock.describe())

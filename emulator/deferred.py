@@ -1,0 +1,97 @@
+"""Work the vendors do after they have answered: Copernica's ``async=1`` updates, and
+anything else a vendor acknowledges first and applies later.
+
+One worker thread applies the work in order of arrival, each item once the emulator's clock
+has reached its due time. ``drain()`` lets a test wait until everything due has been applied,
+so tests never poll.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(order=True)
+class _Item:
+    seq: int
+    due: datetime | None = field(compare=False)
+    fn: Callable[[], None] = field(compare=False)
+    label: str = field(compare=False, default="")
+
+
+class WorkQueue:
+    POLL_SECONDS = 0.05  # how often a not-yet-due item is looked at again
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self._cond = threading.Condition()
+        self._items: list[_Item] = []
+        self._running = 0
+        self._seq = itertools.count()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="deferred-work", daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[[], None], due: datetime | None = None, label: str = "") -> None:
+        with self._cond:
+            self._items.append(_Item(next(self._seq), due, fn, label))
+            self._cond.notify_all()
+
+    def pending(self) -> list[dict]:
+        with self._cond:
+            return [{"label": i.label, "due": i.due.isoformat() if i.due else None} for i in self._items]
+
+    def drain(self, timeout: float = 30.0) -> int:
+        """Wait until no item that is due now is left or running; return how many are left (not due)."""
+        with self._cond:
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: self._running == 0 and self._next_due() is None, timeout=timeout)
+            return len(self._items)
+
+    def clear(self) -> None:
+        with self._cond:
+            self._items.clear()
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        """Apply what is due, then stop the worker."""
+        self.drain(timeout=5.0)
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        self._thread.join(timeout=5.0)
+
+    def _next_due(self) -> _Item | None:
+        now = self.clock.now()
+        for item in self._items:
+            if item.due is None or item.due <= now:
+                return item
+        return None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                item = self._next_due()
+                while item is None and not self._stopped:
+                    self._cond.wait(timeout=self.POLL_SECONDS if self._items else None)
+                    item = self._next_due()
+                if item is None:
+                    return
+                self._items.remove(item)
+                self._running += 1
+            try:
+                item.fn()
+            except Exception:  # deferred work must never kill the worker
+                log.exception("deferred work %r failed", item.label)
+            finally:
+                with self._cond:
+                    self._running -= 1
+                    self._cond.notify_all()

@@ -1,0 +1,91 @@
+"""The fixtures format (``shared/fixtures-format.md``): validate, apply, export.
+
+A fixtures document is one JSON object keyed by vendor name. The whole document is validated
+before anything is applied, so a bad document changes nothing; the first bad key is named in
+the error so a person editing fixtures by hand can fix it.
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from marshmallow import ValidationError
+
+from .errors import EmulatorError
+from .vendors import VENDORS, vendor_named
+
+if TYPE_CHECKING:
+    from .app import Emulator
+
+
+def demo_fixtures() -> dict[str, Any]:
+    return json.loads(resources.files("emulator").joinpath("fixtures/demo.json").read_text("utf-8"))
+
+
+def read_fixtures_file(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except OSError as exc:
+        raise EmulatorError(f"cannot read fixtures file {path}: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise EmulatorError(f"fixtures file {path} is not valid JSON: {exc}") from exc
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """``{"accounts": {0: {"bogus": ["Unknown field."]}}}`` -> ``{"accounts[0].bogus": [...]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            elif key == "_schema":
+                path = prefix
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_messages(value, path))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "(document)"] = messages
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}[{i}]"))
+    else:
+        flat[prefix or "(document)"] = [str(messages)]
+    return flat
+
+
+def validate(document: Any) -> dict[str, Any]:
+    """Validate a whole fixtures document; return it loaded, vendor by vendor."""
+    if not isinstance(document, dict):
+        raise EmulatorError("a fixtures document must be a JSON object keyed by vendor "
+                            f"({', '.join(v.name for v in VENDORS)})")
+    loaded: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for key, section in document.items():
+        vendor = vendor_named(key)
+        if vendor is None:
+            errors[key] = [f"Unknown vendor; expected one of: {', '.join(v.name for v in VENDORS)}."]
+            continue
+        try:
+            loaded[key] = vendor.fixtures_schema().load(section if section is not None else {})
+        except ValidationError as exc:
+            errors.update(flatten_messages(exc.messages, key))
+    if errors:
+        first = next(iter(errors))
+        raise EmulatorError(f"invalid fixtures: {first}: {' '.join(errors[first])}", errors=errors)
+    return loaded
+
+
+def apply(emulator: Emulator, document: Any) -> dict[str, Any]:
+    """Validate, then apply; adds or replaces what the document names."""
+    loaded = validate(document)
+    with emulator.store.transaction():
+        for key, section in loaded.items():
+            vendor_named(key).load_fixtures(emulator, section)
+    return loaded
+
+
+def export(emulator: Emulator) -> dict[str, Any]:
+    with emulator.store.transaction():
+        return {vendor.name: vendor.export_fixtures(emulator) for vendor in VENDORS}

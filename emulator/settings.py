@@ -1,0 +1,20 @@
+"""One Settings object, filled from CLI flags or ``EMULATOR_*`` environment variables."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    #: a TinyDB JSON file that survives restarts; None keeps everything in memory
+    data: str | None = None
+    #: fixtures documents loaded at start, after the demo fixtures
+    fixtures: list[str] = field(default_factory=list)
+    #: load the demo fixtures shipped in the package
+    demo: bool = True
+    #: seconds between background flushes of the data file
+    flush_interval: float = 1.0
+    #: largest request body any vendor route accepts (vendors apply their own, smaller limits)
+    max_body_bytes: int = 64 * 1024 * 1024

@@ -1,0 +1,15 @@
+"""The registry: every emulated vendor, in the order the CLI banner lists them."""
+from __future__ import annotations
+
+from .base import Vendor
+
+
+VENDORS: tuple[Vendor, ...] = ()
+
+
+def vendor_named(name: str) -> Vendor | None:
+    return next((v for v in VENDORS if v.name == name), None)
+
+
+def vendor_for_path(path: str) -> Vendor | None:
+    return next((v for v in VENDORS if v.owns(path)), None)
