@@ -59,6 +59,13 @@ class Vendor:
         """Ready-to-paste base URLs of the emulated API, for the CLI banner."""
         return {}
 
+    # -- requests ------------------------------------------------------------------------------
+    def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
+        """The tenant a request addresses (an account, organization or client code), as the
+        vendor would resolve it, or None when it names none that exists. Used by the request
+        journal and the realism rules, which are scoped by vendor and tenant."""
+        return None
+
     # -- answers for requests no route of the vendor handled ---------------------------------
     def owns(self, path: str) -> bool:
         return bool(self.path_pattern.match(path))
