@@ -20,6 +20,8 @@ from .errors import EmulatorError, emulator_error
 from .settings import Settings
 from .store import Store
 from .vendors import VENDORS, vendor_for_path
+from .realism import hook as realism_hook
+from .realism.core import Realism
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class Emulator:
         self.clock = Clock()
         self.work = WorkQueue(self.clock)
         self.vendors = VENDORS
+        self.realism = Realism(self)  # per-tenant settings, faults, latency, quotas
         self.ready = threading.Event()
         self._closed = False
 
@@ -52,6 +55,7 @@ class Emulator:
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         self.work.clear()
+        self.realism.reset(vendor, tenant)
         for v in self.vendors:
             if vendor is None or v.name == vendor:
                 v.reset(self, tenant)
@@ -87,6 +91,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
     _register_error_handlers(app)
+    realism_hook.register(app)  # faults, latency and quotas on vendor paths (emulator/realism/)
     if load_fixtures:
         emulator.load_start_fixtures()
     emulator.ready.set()

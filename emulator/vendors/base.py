@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Request, Response
 from marshmallow import Schema
+from werkzeug.http import HTTP_STATUS_CODES
 
 if TYPE_CHECKING:
     from ..app import Emulator
+    from ..realism.settings import Setting
 
 
 class Vendor:
@@ -83,3 +85,24 @@ class Vendor:
         """The vendor's answer to an HTTP-level error: no such route (404), wrong method (405),
         a body over the size limit (413), or a bug in the emulator (500)."""
         raise NotImplementedError
+
+    # -- realism (emulator/realism/): per-tenant settings, injected faults, quotas ---------------
+    def settings_fields(self) -> dict[str, Setting]:
+        """The vendor's own per-tenant settings keys, beside the generic ``daily_call_limit``
+        and ``faults``. A vendor that lists ``daily_call_limit`` here enforces it itself (with
+        ``emulator.realism.take_call``) and the realism hook leaves its calls uncounted."""
+        return {}
+
+    def fault_response(self, request: Request, kind: str, status: int | None = None,
+                       message: str | None = None) -> Response:
+        """The vendor's own answer for an injected fault.
+
+        ``kind`` is ``"error"`` (an HTTP error with ``status``, or the vendor's usual transient
+        error when ``status`` is None; ``message`` where the vendor's error body has one) or
+        ``"quota"`` (the vendor's answer to a client over its call quota). This default, for a
+        vendor that documents neither, is the status line as plain text (503, or 429 for a quota).
+        """
+        code = status or (429 if kind == "quota" else 503)
+        text = message or f"{code} {HTTP_STATUS_CODES.get(code, 'Error')}"
+        return Response(text + "\n", status=code, mimetype="text/plain")
+

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Request, Response
 from marshmallow import Schema
+from marshmallow import fields as mf
+from marshmallow import validate
 
+from ...realism.settings import Setting
 from ..base import Vendor
 from . import errors, fixtures
 from .model import VENDOR as NAME
 from .model import account_for_token
-from .schemas import CopernicaFixtures
+from .schemas import MAX_LIMIT, CopernicaFixtures
 
 if TYPE_CHECKING:
     from ...app import Emulator
@@ -25,6 +28,19 @@ if TYPE_CHECKING:
 #: resources whose first path element needs an ID after it
 _NEEDS_ID = {"database", "profile", "collection", "subprofile", "field", "interest"}
 _SLASHES = re.compile(r"/{2,}")
+
+#: Copernica's own per-account settings (emulator/realism/settings.py has the generic ones)
+SETTINGS = {
+    "list_limit_max": Setting(
+        mf.Integer(strict=True, validate=validate.Range(min=1)), MAX_LIMIT,
+        "largest page of a list (`limit` above it is cut to it); the v3 docs say 1000"),
+    "max_body_bytes": Setting(
+        mf.Integer(strict=True, validate=validate.Range(min=1)), 10 * 1024 * 1024,
+        "largest request body; a larger one gets 400 `Request body too large`"),
+    "async_delay": Setting(
+        mf.Float(validate=validate.Range(min=0, max=30 * 24 * 3600)), 0.0,
+        "seconds on the emulator's clock before an `async=1` update is applied"),
+}
 
 
 class Copernica(Vendor):
@@ -70,6 +86,20 @@ class Copernica(Vendor):
 
         found = account_for_token(emulator.store, emulator.clock, request_token())
         return found.name if found else None
+
+    def settings_fields(self) -> dict[str, Setting]:
+        return SETTINGS
+
+    def fault_response(self, request: Request, kind: str, status: int | None = None,
+                       message: str | None = None) -> Response:
+        """An overloaded Copernica answers with its load balancer's HTML page (503 by default,
+        also 429 and any 5xx asked for); any other error is the API's JSON error body, with
+        the status asked for (Copernica itself only ever uses 400)."""
+        if kind == "quota" or status is None or status == 429 or status >= 500:
+            return errors.loadbalancer_error(503 if status is None else status)
+        response = errors.error_response(message or errors.INTERNAL)
+        response.status_code = status
+        return response
 
     def http_error(self, request: Request, status: int, description: str) -> Response:
         if status == 413:

@@ -46,3 +46,22 @@ def missing_path_element(index: int) -> str:
 def error_response(message: str) -> Response:
     # Exactly "application/json": the PHP helper decodes only that Content-Type.
     return Response(json.dumps({"error": {"message": message}}), status=400, mimetype="application/json")
+
+
+#: The page Copernica's load balancer answers with when it is overloaded (503/504, sometimes 502):
+#: HTML, not the API's JSON (vendor-apis.md §4.2). Its exact text is not recorded anywhere; this
+#: wording keeps the two things that were: the title and "too many requests to handle".
+LOADBALANCER_PAGE = """<!DOCTYPE html>
+<html>
+<head><title>Loadbalancer Error</title></head>
+<body>
+<h1>Loadbalancer Error</h1>
+<p>The loadbalancer received too many requests to handle. Please try again later.</p>
+</body>
+</html>
+"""
+
+
+def loadbalancer_error(status: int = 503) -> Response:
+    return Response(LOADBALANCER_PAGE, status=status, mimetype="text/html")
+

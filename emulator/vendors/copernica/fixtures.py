@@ -45,6 +45,8 @@ def load(emulator: Emulator, section: Doc) -> None:
         account = Account(store, emulator.clock, name)
         for database in spec["databases"]:
             _load_database(account, database)
+        if "settings" in spec:
+            emulator.realism.update(VENDOR, name, spec["settings"], replace=True)
 
 
 def _load_database(account: Account, spec: Doc) -> None:
@@ -104,6 +106,9 @@ def export(emulator: Emulator) -> Doc:
             if stored.get(key):
                 doc[key] = stored[key]
         doc["databases"] = [_export_database(account, d) for d in account.databases()]
+        settings = emulator.realism.stored(VENDOR, tenant)
+        if settings:
+            doc["settings"] = settings
         accounts.append(doc)
     return {"accounts": accounts}
 

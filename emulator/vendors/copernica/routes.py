@@ -6,19 +6,19 @@ created, 204 with no body otherwise, 400 + ``{"error":{"message":…}}`` for eve
 """
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from flask import Blueprint, Response, g, jsonify, request
 
 from ...app import current_emulator
 from . import errors
 from .errors import CopernicaError, error_response
 from .fieldtypes import php_bool
-from .model import Account, account_for_token, check_profile_body, list_wrapper
+from .model import VENDOR, Account, account_for_token, check_profile_body, list_wrapper
 from .requestdata import read_body
 from .schemas import ListParams, PagingParams, UpdateParams
 from .selection import expressions_from_query
-
-#: largest request body Copernica's emulator reads (the real limit is undocumented)
-BODY_LIMIT = 10 * 1024 * 1024
 
 copernica = Blueprint("copernica", __name__, url_prefix="/v3")
 
@@ -36,14 +36,19 @@ def account() -> Account:
     return g.copernica_account
 
 
+def setting(key: str) -> Any:
+    """One of the account's settings (``list_limit_max``, ``max_body_bytes``, ``async_delay``)."""
+    return current_emulator().realism.setting(VENDOR, account().name, key)
+
+
 @copernica.before_request
 def _authenticate() -> None:
-    request.max_content_length = BODY_LIMIT
     emulator = current_emulator()
     found = account_for_token(emulator.store, emulator.clock, request_token())
     if found is None:
         raise CopernicaError(errors.INVALID_TOKEN)
     g.copernica_account = found
+    request.max_content_length = setting("max_body_bytes")  # the token is never in the body
 
 
 @copernica.errorhandler(CopernicaError)
@@ -73,7 +78,10 @@ LIST_PARAMS, PAGING_PARAMS, UPDATE_PARAMS = ListParams(), PagingParams(), Update
 
 
 def list_params(schema) -> dict:
-    return schema.load(request.args.to_dict(flat=True))
+    params = schema.load(request.args.to_dict(flat=True))
+    if "limit" in params:
+        params["limit"] = min(params["limit"], setting("list_limit_max"))
+    return params
 
 
 # -- identity and databases ------------------------------------------------------------------
@@ -168,10 +176,14 @@ def update_profiles(ref: str) -> Response:
     model.database(ref)  # an unknown database is refused now, async or not
     if params["async_"]:
         check_profile_body(body)
-        current_emulator().work.submit(
+        emulator = current_emulator()
+        delay = setting("async_delay")
+        emulator.work.submit(
             lambda: model.update_profiles(ref, expressions, body, params["create"]),
+            due=emulator.clock.now() + timedelta(seconds=delay) if delay else None,
             label=f"copernica {model.name}: PUT database/{ref}/profiles (async)")
-        g.emulator_note = "async update queued: applied in the background, in order of arrival"
+        g.emulator_note = "async update queued: applied in the background, in order of arrival" + (
+            f", due in {delay:g} s on the emulator's clock" if delay else "")
         return no_content()
     matched, new_id = model.update_profiles(ref, expressions, body, params["create"])
     if new_id is not None:

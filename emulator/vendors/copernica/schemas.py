@@ -17,6 +17,7 @@ from .fieldtypes import TYPES, php_bool, php_int
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DATETIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 SECRET = re.compile(r"^[0-9a-f]{28}$")
+#: the v3 docs' largest page (vendor-apis.md §4.6); per tenant: the ``list_limit_max`` setting
 MAX_LIMIT = 1000
 
 
@@ -135,6 +136,8 @@ class AccountFixture(Schema):
     description = mf.String(load_default="")
     company = mf.String(load_default="")
     databases = mf.List(mf.Nested(DatabaseFixture), load_default=list)
+    #: per-account realism settings (emulator/realism/settings.py); replaces them when given
+    settings = mf.Nested(lambda: _settings_schema())
 
     @validates_schema
     def _unique_databases(self, data: dict, **kwargs) -> None:
@@ -162,6 +165,13 @@ class CopernicaFixtures(Schema):
             raise ValidationError("Two accounts cannot share an access_token.", "accounts")
 
 
+def _settings_schema() -> Schema:
+    from ...realism.settings import schema
+    from . import VENDOR
+
+    return schema(VENDOR)
+
+
 # -- request parameters -----------------------------------------------------------------------
 class ListParams(Schema):
     """Paging and ordering of ``GET database/<id>/profiles`` (vendor-apis.md §4.6).
@@ -181,7 +191,6 @@ class ListParams(Schema):
 
     @post_load
     def _normalise(self, data: dict, **kwargs) -> dict:
-        data["limit"] = min(data["limit"], MAX_LIMIT)
         data["descending"] = data.pop("order").strip().lower() in ("desc", "descending")
         return data
 
@@ -193,11 +202,6 @@ class PagingParams(Schema):
     start = PhpInt(load_default=0)
     limit = PhpInt(load_default=100)
     total = PhpBool(load_default=True)
-
-    @post_load
-    def _cap(self, data: dict, **kwargs) -> dict:
-        data["limit"] = min(data["limit"], MAX_LIMIT)
-        return data
 
 
 class UpdateParams(Schema):

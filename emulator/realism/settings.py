@@ -1,0 +1,80 @@
+"""Per-tenant settings: the keys, their defaults, and the schema that checks them.
+
+Every tenant of every vendor has the generic keys (``daily_call_limit``, ``faults``); a vendor
+adds its own through ``Vendor.settings_fields()`` (Copernica: ``list_limit_max``,
+``max_body_bytes``, ``async_delay``). The same schema checks ``PUT /_emulator/settings/…``
+and the ``settings`` object a vendor accepts in its fixtures, so both name a bad key the same
+way. ``null`` sets a key back to its default; only keys that differ from their default are
+stored and exported, so a tenant nobody configured exports no settings at all.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from .rules import RuleSchema
+
+if TYPE_CHECKING:
+    from ..vendors.base import Vendor
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One per-tenant settings key: how it is checked, its default, and what it does."""
+
+    field: fields.Field
+    default: Any
+    doc: str
+
+
+def _unique_ids(rules: list[dict[str, Any]] | None) -> None:
+    ids = [r["id"] for r in rules or []]
+    if len(ids) != len(set(ids)):
+        raise ValidationError("Two rules cannot share an id.")
+
+
+GENERIC: dict[str, Setting] = {
+    "daily_call_limit": Setting(
+        fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0)), None,
+        "calls the tenant may make per rolling 24 hours on the emulator's clock (null: no limit); "
+        "a call over it gets the vendor's throttling answer"),
+    "faults": Setting(
+        fields.List(fields.Nested(RuleSchema), allow_none=True, validate=_unique_ids), [],
+        "fault and latency rules of the tenant (see /_emulator/faults)"),
+}
+
+
+def keys_of(vendor: Vendor) -> dict[str, Setting]:
+    return {**GENERIC, **vendor.settings_fields()}
+
+
+def defaults(vendor: Vendor) -> dict[str, Any]:
+    return {name: copy.deepcopy(s.default) for name, s in keys_of(vendor).items()}
+
+
+@lru_cache(maxsize=None)
+def _schema_class(vendor: Vendor) -> type[Schema]:
+    declared = {name: copy.deepcopy(s.field) for name, s in keys_of(vendor).items()}
+    for item in declared.values():
+        item.allow_none = True
+    return Schema.from_dict(declared, name=f"{vendor.name.title().replace('_', '')}Settings")
+
+
+def schema(vendor: Vendor) -> Schema:
+    """Checks a settings object (every key optional; unknown keys refused, by name)."""
+    return _schema_class(vendor)(unknown=RAISE)
+
+
+def nested_field(vendor: Vendor) -> fields.Nested:
+    """The optional ``settings`` key of a vendor's tenant in its fixtures schema."""
+    return fields.Nested(lambda: schema(vendor))
+
+
+def explicit(vendor: Vendor, values: dict[str, Any]) -> dict[str, Any]:
+    """Only the keys that differ from their defaults (``null`` counts as the default)."""
+    base = defaults(vendor)
+    return {k: v for k, v in values.items() if v is not None and v != base.get(k)}
