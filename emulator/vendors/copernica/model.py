@@ -172,11 +172,11 @@ class Account:
 
     def select(self, database: Doc, expressions: Iterable[str] | None) -> list[Doc]:
         """Non-removed profiles of ``database`` matching the selection, in ID order."""
-        matches = compile_selection(parse(expressions or [], database["fields"]))
+        defaults = {f["name"]: default_value(f) for f in database["fields"]}
+        matches = compile_selection(parse(expressions or [], database["fields"]), defaults)
         database_id = database["ID"]
         found = self.store.search(VENDOR, self.name, "profiles", lambda p: (
-            p["database"] == database_id and p["removed"] is False
-            and matches(p, field_values(p, database))))
+            p["database"] == database_id and p["removed"] is False and matches(p)))
         return sorted(found, key=lambda p: int(p["ID"]))
 
     def list_profiles(self, database_ref: str, params: Doc, expressions: list[str] | None) -> Doc:
