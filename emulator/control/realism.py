@@ -57,7 +57,7 @@ def add_fault() -> Response:
     try:
         rule = RuleSchema().load(body)
     except ValidationError as exc:
-        raise _invalid(exc, "") from None
+        raise _invalid(exc, "rule") from None
     response = jsonify({"fault": realism.add_rule(vendor, tenant, rule)})
     response.status_code = 201
     return response
@@ -129,7 +129,7 @@ def put_tenant_settings(vendor: str, tenant: str) -> Response:
     """Set the keys given (``null``: back to the default); the others keep their values."""
     realism = current_emulator().realism
     found = realism.require_tenant(vendor, tenant)
-    realism.update(vendor, tenant, _load_settings(found, _json_body(), ""))
+    realism.update(vendor, tenant, _load_settings(found, _json_body(), "settings"))
     return jsonify(realism.settings(vendor, tenant))
 
 
