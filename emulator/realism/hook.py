@@ -65,7 +65,8 @@ def register(app: Flask) -> None:
                 check = realism.take_call(vendor.name, tenant, limit)
                 if not check.allowed:
                     notes.append(f"quota: daily_call_limit {limit} reached ({check.used} calls in the "
-                                 f"last 24 h; the next one is allowed in {check.retry_after:.0f} s)")
+                                 f"last 24 h; the next one is allowed in {check.retry_after:.0f} s)"
+                                 if limit else "quota: daily_call_limit 0, no call is allowed")
                     answer = vendor.fault_response(request, "quota")
         if notes:
             g.realism_notes = notes

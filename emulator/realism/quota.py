@@ -19,7 +19,7 @@ class QuotaCheck:
     allowed: bool
     used: int  # calls in the window, this one included when it was allowed
     limit: int
-    retry_after: float  # seconds until a call leaves the window (0 when allowed)
+    retry_after: float  # seconds until a call leaves the window (0 when allowed, inf for a limit of 0)
 
 
 class RollingCounter:
@@ -47,8 +47,9 @@ class RollingCounter:
             self._prune(now)
             used = sum(self._buckets.values())
             if used >= limit:
-                first = min(self._buckets) if self._buckets else math.floor(now / self.bucket)
-                retry = first * self.bucket + self.window - now
+                if not self._buckets:  # a limit of 0: no call is ever allowed
+                    return QuotaCheck(False, 0, limit, math.inf)
+                retry = min(self._buckets) * self.bucket + self.window - now
                 return QuotaCheck(False, used, limit, max(retry, 0.0))
             key = math.floor(now / self.bucket)
             self._buckets[key] = self._buckets.get(key, 0) + 1
