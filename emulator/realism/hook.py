@@ -21,7 +21,6 @@ import socket
 import struct
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
     from ..vendors.base import Vendor
 
 _lent_lock = threading.Lock()
-_lent: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
 
 def register(app: Flask) -> None:
@@ -139,19 +137,27 @@ def abort_connection(environ: dict[str, Any], reset: bool) -> None:
 
 @contextmanager
 def stand_in_thread(environ: dict[str, Any]) -> Iterator[None]:
-    """While a request sleeps, waitress's pool has one thread more than ``--threads``."""
+    """While a request sleeps, waitress's pool has one thread more (none once it is shut down)."""
     channel = _waitress_channel(environ)
     dispatcher = getattr(getattr(channel, "server", None), "task_dispatcher", None)
-    base = getattr(getattr(channel, "adj", None), "threads", None)
-    if dispatcher is None or not isinstance(base, int) or not hasattr(dispatcher, "set_thread_count"):
+    if dispatcher is None or not hasattr(dispatcher, "set_thread_count"):
         yield
         return
-    with _lent_lock:
-        _lent[dispatcher] = _lent.get(dispatcher, 0) + 1
-        dispatcher.set_thread_count(base + _lent[dispatcher])
+    lent = _resize(dispatcher, +1)
     try:
         yield
     finally:
-        with _lent_lock:
-            _lent[dispatcher] -= 1
-            dispatcher.set_thread_count(base + _lent[dispatcher])
+        if lent:
+            _resize(dispatcher, -1)
+
+
+def _resize(dispatcher: Any, step: int) -> bool:
+    """Grow or shrink the pool by one thread, relative to what it runs now (threads that are
+    stopping do not count), unless it runs none: a server shutting down stays shut down."""
+    with _lent_lock:
+        with dispatcher.lock:
+            running = len(dispatcher.threads) - dispatcher.stop_count
+        if running <= 0:
+            return False
+        dispatcher.set_thread_count(running + step)
+        return True

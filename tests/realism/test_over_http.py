@@ -29,6 +29,7 @@ def served():
     thread.start()
     session = requests.Session()
     session.base = f"http://127.0.0.1:{server.effective_port}"
+    session.server = server
     yield session
     session.close()
     server.close()
@@ -83,7 +84,7 @@ def test_a_write_whose_connection_is_reset_changes_nothing(served):
 
 
 def test_a_delayed_request_does_not_hold_the_only_worker(served):
-    rule = add_rule(served, latency={"fixed": 3.0}, count=1)
+    rule = add_rule(served, latency={"fixed": 4.0}, count=1)
     answers = []
     slow = threading.Thread(target=lambda: answers.append(requests.get(served.base + PROFILE).status_code))
     slow.start()
@@ -94,6 +95,8 @@ def test_a_delayed_request_does_not_hold_the_only_worker(served):
     assert slow.is_alive()  # answered while the delayed request still waits, on a 1-thread server
     slow.join()
     assert answers == [200]
+    dispatcher = served.server.task_dispatcher
+    assert len(dispatcher.threads) - dispatcher.stop_count == 1  # the stand-in went away again
 
 
 # -- in process --------------------------------------------------------------------------------
