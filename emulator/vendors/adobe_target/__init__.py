@@ -1,0 +1,60 @@
+"""Adobe Target: single profile update, profile fetch and bulk profile update APIs
+(vendor-apis.md §2, §3). One tenant is one client code."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Request, Response
+from marshmallow import Schema
+
+from ..base import Vendor
+from . import routes
+from .model import PROFILES, TargetModel
+from .model import VENDOR as NAME
+from .schemas import FixturesSchema
+
+
+class AdobeTargetVendor(Vendor):
+    name = NAME
+    title = "Adobe Target"
+    #: suffix of the real hosts ``<client>.tt.omtrdc.net`` (and ``mboxedgeNN.tt.omtrdc.net``)
+    hostnames = ("tt.omtrdc.net",)
+    path_pattern = re.compile(r"^/(m2|rest/v1/profiles)(/|$)")
+
+    def blueprint(self) -> Blueprint:
+        return routes.blueprint
+
+    def fixtures_schema(self) -> Schema:
+        return FixturesSchema()
+
+    def load_fixtures(self, emulator, data: dict[str, Any]) -> None:
+        m = TargetModel(emulator.store, emulator.clock)
+        for client in data.get("clients", []):
+            m.load_client(client)
+
+    def export_fixtures(self, emulator) -> dict[str, Any]:
+        return {"clients": TargetModel(emulator.store, emulator.clock).export_clients()}
+
+    def counts(self, emulator) -> dict[str, int]:
+        tenants = self.tenants(emulator)
+        return {"tenants": len(tenants),
+                "profiles": sum(emulator.store.count(NAME, t, PROFILES) for t in tenants)}
+
+    def base_urls(self, base_url: str, emulator) -> dict[str, str]:
+        base = base_url.rstrip("/")
+        code = next(iter(self.tenants(emulator)), "<client>")
+        return {"profile update": f"{base}/m2/{code}/profile/update",
+                "profile fetch": f"{base}/rest/v1/profiles/<tntId>?client={code}"}
+
+    def tenant_of(self, emulator, request: Request) -> str | None:
+        match = re.match(r"^/(?:m2|_emulator/adobe_target)/([^/]+)/", request.path)
+        code = routes.client_code(request, match.group(1) if match else None)
+        m = TargetModel(emulator.store, emulator.clock)
+        return code if m.client(code) is not None else None
+
+    def http_error(self, request: Request, status: int, description: str) -> Response:
+        return routes.http_error(request, status, description)
+
+
+VENDOR = AdobeTargetVendor()
