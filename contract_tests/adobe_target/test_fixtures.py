@@ -29,7 +29,8 @@ def test_demo_clients_in_state(api):
 
 def test_state_round_trips_through_seed_with_server_made_values(api, clock):
     api.seed({"adobe_target": {"clients": [{"code": "slow", "propagation_delay": 30, "daily_call_limit": 1000,
-                                            "profiles": [{"tntId": SAMPLE_TNT_ID, "profileAttributes": {"a": "1"}}]}]}})
+                                            "profiles": [{"tntId": SAMPLE_TNT_ID, "profileAttributes": {"a": "1"}},
+                                                         {"tntId": "t-old", "thirdPartyId": "crm-1"}]}]}})
     assert api.get(f"/m2/slow/profile/update?mboxPC={SAMPLE_TNT_ID}&mbox3rdPartyId=crm-1&profile.b=2").status_code == 200
     assert api.post("/m2/slow/v2/profile/batchUpdate", data=b"batch=thirdPartyId,c\ncrm-new,3\n").status_code == 200
     assert api.post("/_emulator/adobe_target/demo/visitors", json={"thirdPartyId": "v-1"}).status_code == 201
@@ -39,14 +40,17 @@ def test_state_round_trips_through_seed_with_server_made_values(api, clock):
                                                       "profileAttributes": {"b": {"value": "2", "modifiedAt":
                                                                                   "2026-01-05T10:00:30.000+00:00"}},
                                                       "thirdPartyId": "crm-1"}]
-    assert slow["profiles"][1]["visibleAt"] == "2026-01-05T10:00:30.000+00:00"
+    assert slow["profiles"][1]["pendingUpdates"] == [{"visibleAt": "2026-01-05T10:00:30.000+00:00",
+                                                      "profileAttributes": {}, "thirdPartyId": None}]
+    assert slow["profiles"][2]["visibleAt"] == "2026-01-05T10:00:30.000+00:00"
     assert len(slow["batches"]) == 1
 
     assert api.post("/_emulator/reset").status_code == 200
     assert target_state(api) == {"clients": []}
     api.seed(before)
     assert api.get("/_emulator/state").json() == before
-    clock.advance(30)  # the restored pending update still shows on time
+    assert api.get("/rest/v1/profiles/thirdPartyId/crm-1?client=slow").json()["profileAttributes"] == {}
+    clock.advance(30)  # the restored pending update and link still show on time
     reply = api.get("/rest/v1/profiles/thirdPartyId/crm-1?client=slow")
     assert reply.status_code == 200
     assert reply.json()["profileAttributes"]["b"]["value"] == "2"

@@ -82,7 +82,8 @@ class PendingUpdateSchema(_Strict):
     """An update Target has accepted but not yet applied (the client's propagation delay)."""
 
     visibleAt = IsoInstant(required=True)
-    thirdPartyId = fields.String(validate=_third_party_id)
+    #: a thirdPartyId this update links to the profile; null: the update unlinks it
+    thirdPartyId = fields.String(allow_none=True, validate=_third_party_id)
     profileAttributes = Attributes()
 
 
