@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from .adobe_target import VENDOR as ADOBE_TARGET
 from .base import Vendor
+from .copernica import VENDOR as COPERNICA
 
 
-VENDORS: tuple[Vendor, ...] = (ADOBE_TARGET,)
+VENDORS: tuple[Vendor, ...] = (ADOBE_TARGET, COPERNICA)
 
 
 def vendor_named(name: str) -> Vendor | None:
