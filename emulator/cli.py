@@ -45,9 +45,15 @@ def cli() -> None:
 def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_demo: bool,
           flush_interval: float, threads: int) -> None:
     """Serve the emulated APIs and the control plane on one port."""
+    import logging
+
     from waitress.server import create_server
 
     from .app import create_app
+
+    # waitress warns "Task queue depth is N" whenever requests wait for a thread: normal under
+    # load for an emulator, and noise in a developer's terminal.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     settings = Settings(host=host, port=port, data=data, fixtures=list(fixtures), demo=not no_demo,
                         flush_interval=flush_interval)

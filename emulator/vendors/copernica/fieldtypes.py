@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 TYPES = ("text", "email", "integer", "float", "select", "date", "datetime", "empty_date", "empty_datetime")
@@ -85,6 +86,8 @@ def parse_datetime(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if not text or not text[0].isdigit():
+        return None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt)
@@ -125,4 +128,10 @@ def default_value(field: dict[str, Any]) -> str:
     """The value a new profile gets in ``field``: its default, normalised; a select starts empty."""
     if field["type"] == "select":
         return ""
-    return normalize(field["type"], field.get("value", ""))
+    return _default(field["type"], field.get("value", ""))
+
+
+@lru_cache(maxsize=1024)
+def _default(field_type: str, value: str) -> str:
+    # read for every field of every profile a selection scans: worth remembering
+    return normalize(field_type, value)
