@@ -292,3 +292,10 @@ def test_unknown_route_and_method_on_the_mbox_edge(api):
     reply = api.put(f"/m2/demo/profile/update?{SEED_QUERY}")
     assert reply.status_code == 405
     assert reply.text == update_error("Method PUT is not supported for /m2/demo/profile/update")
+
+
+def test_doubled_and_trailing_slashes_are_ignored_never_redirected(api):
+    assert_success(api.get(f"/m2/demo//profile/update/?{SEED_QUERY}"))
+    reply = api.get(f"/rest/v1/profiles//{SAMPLE_TNT_ID}/?client=demo")
+    assert reply.status_code == 200
+    assert reply.json()["profileAttributes"]["attr2"]["value"] == "1"

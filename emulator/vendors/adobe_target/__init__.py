@@ -15,6 +15,9 @@ from .model import VENDOR as NAME
 from .schemas import FixturesSchema
 
 
+_SLASHES = re.compile(r"/{2,}")
+
+
 class AdobeTargetVendor(Vendor):
     name = NAME
     title = "Adobe Target"
@@ -24,6 +27,12 @@ class AdobeTargetVendor(Vendor):
 
     def blueprint(self) -> Blueprint:
         return routes.blueprint
+
+    def canonical_path(self, path: str) -> str:
+        """Doubled slashes are merged and a trailing slash is dropped, as Target's Java front
+        end matches paths, so werkzeug never answers with a redirect Target does not send."""
+        collapsed = _SLASHES.sub("/", path)
+        return collapsed.rstrip("/") if len(collapsed) > 1 else collapsed
 
     def fixtures_schema(self) -> Schema:
         return FixturesSchema()
@@ -44,8 +53,8 @@ class AdobeTargetVendor(Vendor):
     def base_urls(self, base_url: str, emulator) -> dict[str, str]:
         base = base_url.rstrip("/")
         code = next(iter(self.tenants(emulator)), "<client>")
-        return {"profile update": f"{base}/m2/{code}/profile/update",
-                "profile fetch": f"{base}/rest/v1/profiles/<tntId>?client={code}"}
+        return {"Adobe Target profile update": f"{base}/m2/{code}/profile/update",
+                "Adobe Target profile fetch": f"{base}/rest/v1/profiles/<tntId>?client={code}"}
 
     def tenant_of(self, emulator, request: Request) -> str | None:
         match = re.match(r"^/(?:m2|_emulator/adobe_target)/([^/]+)/", request.path)

@@ -110,6 +110,10 @@ class TargetModel:
     def _get(self, code: str, collection: str, key: str) -> Doc | None:
         return self.store.get(VENDOR, code, collection, key)
 
+    def _peek(self, code: str, collection: str, key: str) -> Doc | None:
+        """The stored document itself, for reads that never change it (``fold`` copies)."""
+        return self.store.peek(VENDOR, code, collection, key)
+
     def _put(self, code: str, collection: str, key: str, doc: Doc) -> None:
         self.store.put(VENDOR, code, collection, key, doc)
 
@@ -168,9 +172,9 @@ class TargetModel:
     # -- lookups ---------------------------------------------------------------------------------
     def _by_third_party_id(self, code: str, third_party_id: str, now: datetime) -> Doc | None:
         """The profile that holds ``third_party_id`` now (pending links not yet), folded."""
-        index = self._get(code, THIRD_PARTY_IDS, third_party_id)
+        index = self._peek(code, THIRD_PARTY_IDS, third_party_id)
         for tnt_id in (index or {}).get("tntIds", []):
-            profile = self._get(code, PROFILES, tnt_id)
+            profile = self._peek(code, PROFILES, tnt_id)
             if profile is not None:
                 view = fold(profile, now)
                 if view.get("thirdPartyId") == third_party_id:
@@ -184,7 +188,7 @@ class TargetModel:
 
     def _may_hold(self, code: str, tnt_id: str, third_party_id: str) -> bool:
         """Whether a profile holds the id now or in one of its pending updates."""
-        profile = self._get(code, PROFILES, tnt_id)
+        profile = self._peek(code, PROFILES, tnt_id)
         if profile is None:
             return False
         return profile.get("thirdPartyId") == third_party_id or any(
@@ -197,15 +201,15 @@ class TargetModel:
         with self.store.transaction():
             view: Doc | None = None
             if by == "tntId":
-                profile = self._get(code, PROFILES, ident)
+                profile = self._peek(code, PROFILES, ident)
                 view = fold(profile, now) if profile is not None else None
                 missing = not_found_mbox_pc
             elif by == "thirdPartyId":
                 view = self._by_third_party_id(code, ident, now)
                 missing = not_found_third_party
             else:
-                index = self._get(code, MCIDS, ident)
-                profile = self._get(code, PROFILES, index["tntId"]) if index else None
+                index = self._peek(code, MCIDS, ident)
+                profile = self._peek(code, PROFILES, index["tntId"]) if index else None
                 view = fold(profile, now) if profile is not None else None
                 if view is not None and view.get("marketingCloudVisitorId") != ident:
                     view = None
