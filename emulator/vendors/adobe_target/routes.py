@@ -103,7 +103,7 @@ def update(client: str) -> Response:
     if tnt_id is None:
         ident = mbox_pc or third
         g.emulator_note = f"visitor {ident} unknown to Target: nothing created (update-only)"
-        log.info("adobe_target client %s: %s", settings["code"], g.emulator_note)
+        log.warning("adobe_target client %s: %s", settings["code"], g.emulator_note)
     return xml(UPDATE_SUCCESS)
 
 
