@@ -73,7 +73,8 @@ def update(client: str) -> Response:
             raise TargetError(414, f"Request too large: {size} bytes; a GET profile update is limited to 8 KB "
                                    "(8192 bytes), a POST to 60 KB")
     else:
-        size = query_bytes + (request.content_length or 0)
+        # the bytes really sent (also without Content-Length); the form is parsed from this cache
+        size = query_bytes + len(request.get_data(cache=True))
         if size > POST_LIMIT:
             raise TargetError(413, f"Request too large: {size} bytes; a POST profile update is limited to 60 KB "
                                    "(61440 bytes)")
