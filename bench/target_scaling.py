@@ -16,6 +16,7 @@ import time
 
 from emulator.clock import Clock
 from emulator.store import Store
+from emulator.vendors.adobe_target.fixtures import load_client
 from emulator.vendors.adobe_target.model import TargetModel
 from emulator.vendors.adobe_target.schemas import FixturesSchema
 
@@ -34,7 +35,7 @@ def measure(size: int, ops: int) -> dict[str, float]:
     client = {"code": "bench", "profiles": [
         {"tntId": f"{1368007744041 + i}-575948.01_00", "thirdPartyId": f"crm-{i}",
          "profileAttributes": {"tier": "gold", "city": "Amsterdam", "score": str(i)}} for i in range(size)]}
-    model.load_client(FixturesSchema().load({"clients": [client]})["clients"][0])
+    load_client(model, FixturesSchema().load({"clients": [client]})["clients"][0])
     settings = model.client("bench")
     picks = [random.randrange(size) for _ in range(ops)]
     update = median_us(lambda i: model.update_profile(settings, f"{1368007744041 + i}-575948.01_00", None,

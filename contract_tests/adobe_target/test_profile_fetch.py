@@ -66,7 +66,7 @@ def test_unknown_tntId_404_verbatim(api):
 
 
 def test_profiles_of_one_client_are_invisible_to_another(api):
-    reply = api.get(f"/rest/v1/profiles/1383918368404-663054.17_05?client=demo")
+    reply = api.get("/rest/v1/profiles/1383918368404-663054.17_05?client=demo")
     assert reply.content == not_found_mbox_pc("demo", "1383918368404-663054.17_05")
 
 

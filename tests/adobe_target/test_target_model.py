@@ -9,8 +9,9 @@ from emulator.clock import Clock
 from emulator.errors import EmulatorError
 from emulator.store import Store
 from emulator.vendors.adobe_target.errors import TargetError
-from emulator.vendors.adobe_target.model import (PROFILES, THIRD_PARTY_IDS, VENDOR, TargetModel, fold, new_tnt_id,
-                                                 parse_batch, stamp)
+from emulator.vendors.adobe_target.batchfile import parse_batch
+from emulator.vendors.adobe_target.fixtures import export_clients, load_client
+from emulator.vendors.adobe_target.model import PROFILES, THIRD_PARTY_IDS, VENDOR, TargetModel, fold, new_tnt_id, stamp
 from emulator.vendors.adobe_target.schemas import FixturesSchema
 
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
@@ -19,7 +20,7 @@ S0 = "2026-01-05T10:00:00.000+00:00"
 
 def seed(model, **client):
     section = FixturesSchema().load({"clients": [{"code": "c", **client}]})
-    model.load_client(section["clients"][0])
+    load_client(model, section["clients"][0])
     return model.client("c")
 
 
@@ -188,10 +189,10 @@ def test_load_and_export_round_trip(model):
                              "batches": [{"batchId": "c-1-00000001", "version": 2, "submittedAt": S0, "visibleAt": S0,
                                           "batchSize": 1, "consumedCount": 1, "successfulUpdates": 1,
                                           "profilesNotFound": 0, "failedUpdates": 0}]}]}
-    model.load_client(FixturesSchema().load(document)["clients"][0])
-    assert model.export_clients() == document["clients"]
+    load_client(model, FixturesSchema().load(document)["clients"][0])
+    assert export_clients(model) == document["clients"]
     model.clock.advance(3)  # the pending unlink shows, and export folds it
-    assert model.export_clients()[0]["profiles"][0]["thirdPartyId"] is None
+    assert export_clients(model)[0]["profiles"][0]["thirdPartyId"] is None
     with pytest.raises(TargetError):
         model.fetch("c", "thirdPartyId", "crm")
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import routes
+from . import fixtures, routes
 from .model import PROFILES, TargetModel
 from .model import VENDOR as NAME
 from .schemas import FixturesSchema
@@ -38,12 +38,12 @@ class AdobeTargetVendor(Vendor):
         return FixturesSchema()
 
     def load_fixtures(self, emulator, data: dict[str, Any]) -> None:
-        m = TargetModel(emulator.store, emulator.clock)
+        model = TargetModel(emulator.store, emulator.clock)
         for client in data.get("clients", []):
-            m.load_client(client)
+            fixtures.load_client(model, client)
 
     def export_fixtures(self, emulator) -> dict[str, Any]:
-        return {"clients": TargetModel(emulator.store, emulator.clock).export_clients()}
+        return {"clients": fixtures.export_clients(TargetModel(emulator.store, emulator.clock))}
 
     def counts(self, emulator) -> dict[str, int]:
         tenants = self.tenants(emulator)

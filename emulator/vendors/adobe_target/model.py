@@ -33,6 +33,7 @@ from urllib.parse import unquote_plus
 from ...clock import Clock
 from ...errors import EmulatorError
 from ...store import Store
+from .batchfile import parse_batch
 from .errors import (TargetError, not_found_marketing_cloud_visitor, not_found_mbox_pc,
                      not_found_third_party)
 from .schemas import third_party_id_problem
@@ -47,8 +48,6 @@ QUOTA = "quota"
 
 GET_LIMIT = 8 * 1024          # bytes of request line (path and query) on GET (§2.1)
 POST_LIMIT = 60 * 1024        # bytes of query plus body on POST (§2.1)
-BATCH_FILE_LIMIT = 50 * 1024 * 1024   # "file < 50 MB" (§2.2)
-BATCH_ROW_LIMIT = 500_000             # "≤ 500,000 rows per upload" (§2.2)
 BATCH_RETENTION = timedelta(hours=24)  # legacy docs: statuses kept at most 24 hours
 QUOTA_WINDOW_MINUTES = 24 * 60
 
@@ -107,21 +106,21 @@ class TargetModel:
         self.clock = clock
 
     # -- store shorthands ----------------------------------------------------------------------
-    def _get(self, code: str, collection: str, key: str) -> Doc | None:
+    def get(self, code: str, collection: str, key: str) -> Doc | None:
         return self.store.get(VENDOR, code, collection, key)
 
-    def _peek(self, code: str, collection: str, key: str) -> Doc | None:
+    def peek(self, code: str, collection: str, key: str) -> Doc | None:
         """The stored document itself, for reads that never change it (``fold`` copies)."""
         return self.store.peek(VENDOR, code, collection, key)
 
-    def _put(self, code: str, collection: str, key: str, doc: Doc) -> None:
+    def put(self, code: str, collection: str, key: str, doc: Doc) -> None:
         self.store.put(VENDOR, code, collection, key, doc)
 
     # -- clients ---------------------------------------------------------------------------------
     def client(self, code: str | None) -> Doc | None:
         if not code:
             return None
-        return self._get(code, SETTINGS, CLIENT_KEY)
+        return self.get(code, SETTINGS, CLIENT_KEY)
 
     def require_client(self, code: str | None) -> Doc:
         settings = self.client(code)
@@ -158,7 +157,7 @@ class TargetModel:
         now = self.clock.now().timestamp()
         minute = int(now // 60)
         with self.store.transaction():
-            doc = self._get(code, QUOTA, kind) or {"buckets": {}}
+            doc = self.get(code, QUOTA, kind) or {"buckets": {}}
             buckets = {int(k): v for k, v in doc["buckets"].items() if int(k) > minute - QUOTA_WINDOW_MINUTES}
             if sum(buckets.values()) >= limit:
                 retry = max(1, math.ceil((min(buckets) + QUOTA_WINDOW_MINUTES) * 60 - now))
@@ -167,28 +166,28 @@ class TargetModel:
                                        f"the next call will succeed in {retry} seconds",
                                   headers={"Retry-After": str(retry)})
             buckets[minute] = buckets.get(minute, 0) + 1
-            self._put(code, QUOTA, kind, {"buckets": {str(k): v for k, v in buckets.items()}})
+            self.put(code, QUOTA, kind, {"buckets": {str(k): v for k, v in buckets.items()}})
 
     # -- lookups ---------------------------------------------------------------------------------
-    def _by_third_party_id(self, code: str, third_party_id: str, now: datetime) -> Doc | None:
+    def by_third_party_id(self, code: str, third_party_id: str, now: datetime) -> Doc | None:
         """The profile that holds ``third_party_id`` now (pending links not yet), folded."""
-        index = self._peek(code, THIRD_PARTY_IDS, third_party_id)
+        index = self.peek(code, THIRD_PARTY_IDS, third_party_id)
         for tnt_id in (index or {}).get("tntIds", []):
-            profile = self._peek(code, PROFILES, tnt_id)
+            profile = self.peek(code, PROFILES, tnt_id)
             if profile is not None:
                 view = fold(profile, now)
                 if view.get("thirdPartyId") == third_party_id:
                     return view
         return None
 
-    def _link_index(self, code: str, third_party_id: str, tnt_id: str) -> None:
-        index = self._get(code, THIRD_PARTY_IDS, third_party_id) or {"tntIds": []}
+    def link_index(self, code: str, third_party_id: str, tnt_id: str) -> None:
+        index = self.get(code, THIRD_PARTY_IDS, third_party_id) or {"tntIds": []}
         others = [t for t in index["tntIds"] if t != tnt_id and self._may_hold(code, t, third_party_id)]
-        self._put(code, THIRD_PARTY_IDS, third_party_id, {"tntIds": [tnt_id] + others})
+        self.put(code, THIRD_PARTY_IDS, third_party_id, {"tntIds": [tnt_id] + others})
 
     def _may_hold(self, code: str, tnt_id: str, third_party_id: str) -> bool:
         """Whether a profile holds the id now or in one of its pending updates."""
-        profile = self._peek(code, PROFILES, tnt_id)
+        profile = self.peek(code, PROFILES, tnt_id)
         if profile is None:
             return False
         return profile.get("thirdPartyId") == third_party_id or any(
@@ -201,15 +200,15 @@ class TargetModel:
         with self.store.transaction():
             view: Doc | None = None
             if by == "tntId":
-                profile = self._peek(code, PROFILES, ident)
+                profile = self.peek(code, PROFILES, ident)
                 view = fold(profile, now) if profile is not None else None
                 missing = not_found_mbox_pc
             elif by == "thirdPartyId":
-                view = self._by_third_party_id(code, ident, now)
+                view = self.by_third_party_id(code, ident, now)
                 missing = not_found_third_party
             else:
-                index = self._peek(code, MCIDS, ident)
-                profile = self._peek(code, PROFILES, index["tntId"]) if index else None
+                index = self.peek(code, MCIDS, ident)
+                profile = self.peek(code, PROFILES, index["tntId"]) if index else None
                 view = fold(profile, now) if profile is not None else None
                 if view is not None and view.get("marketingCloudVisitorId") != ident:
                     view = None
@@ -236,7 +235,7 @@ class TargetModel:
             if mbox_pc and self.store.exists(VENDOR, code, PROFILES, mbox_pc):
                 tnt_id = mbox_pc
             elif third_party_id:
-                found = self._by_third_party_id(code, third_party_id, now)
+                found = self.by_third_party_id(code, third_party_id, now)
                 tnt_id = found["tntId"] if found else None
             if tnt_id is None:
                 return None
@@ -248,7 +247,7 @@ class TargetModel:
                now: datetime) -> None:
         """Write attribute values (and a thirdPartyId link) to a known profile, at once or pending."""
         code = settings["code"]
-        profile = fold(self._get(code, PROFILES, tnt_id), now)
+        profile = fold(self.get(code, PROFILES, tnt_id), now)
         pending_link = next((e["thirdPartyId"] for e in reversed(profile.get("pendingUpdates") or [])
                              if "thirdPartyId" in e), profile.get("thirdPartyId"))
         link = third_party_id if third_party_id and pending_link != third_party_id else None
@@ -257,7 +256,7 @@ class TargetModel:
         delay = float(settings.get("propagation_delay") or 0)
         at = stamp(now + timedelta(seconds=delay))
         values = {name: {"value": value, "modifiedAt": at} for name, value in attributes.items()}
-        holder = self._by_third_party_id(code, link, now) if link else None
+        holder = self.by_third_party_id(code, link, now) if link else None
         if delay == 0:
             profile["profileAttributes"].update(values)
             profile["modifiedAt"] = at
@@ -268,21 +267,21 @@ class TargetModel:
             if link is not None:
                 entry["thirdPartyId"] = link
             profile.setdefault("pendingUpdates", []).append(entry)
-        self._put(code, PROFILES, tnt_id, profile)
+        self.put(code, PROFILES, tnt_id, profile)
         if link is not None:
             if holder is not None and holder["tntId"] != tnt_id:
                 self._unlink(settings, holder["tntId"], at, delay, now)
-            self._link_index(code, link, tnt_id)
+            self.link_index(code, link, tnt_id)
 
     def _unlink(self, settings: Doc, tnt_id: str, at: str, delay: float, now: datetime) -> None:
         code = settings["code"]
-        profile = fold(self._get(code, PROFILES, tnt_id), now)
+        profile = fold(self.get(code, PROFILES, tnt_id), now)
         if delay == 0:
             profile["thirdPartyId"] = None
         else:
             profile.setdefault("pendingUpdates", []).append(
                 {"visibleAt": at, "thirdPartyId": None, "profileAttributes": {}})
-        self._put(code, PROFILES, tnt_id, profile)
+        self.put(code, PROFILES, tnt_id, profile)
 
     # -- emulator-only: Target sees a new visitor ----------------------------------------------------
     def create_visitor(self, code: str, data: Doc) -> Doc:
@@ -295,21 +294,21 @@ class TargetModel:
             if self.store.exists(VENDOR, code, PROFILES, tnt_id):
                 raise EmulatorError(f"client {code} already has a visitor with tntId {tnt_id}", 409)
             third = data.get("thirdPartyId")
-            if third and self._by_third_party_id(code, third, now) is not None:
+            if third and self.by_third_party_id(code, third, now) is not None:
                 raise EmulatorError(f"client {code} already has a visitor with thirdPartyId {third}", 409)
             ecid = data.get("marketingCloudVisitorId")
-            if ecid and self._get(code, MCIDS, ecid) is not None:
+            if ecid and self.get(code, MCIDS, ecid) is not None:
                 raise EmulatorError(f"client {code} already has a visitor with marketingCloudVisitorId {ecid}", 409)
             at = stamp(now)
             profile = {"tntId": tnt_id, "thirdPartyId": third, "marketingCloudVisitorId": ecid, "modifiedAt": at,
                        "profileAttributes": {k: {"value": v, "modifiedAt": at}
                                              for k, v in data.get("profileAttributes", {}).items()}}
-            self._put(code, PROFILES, tnt_id, profile)
+            self.put(code, PROFILES, tnt_id, profile)
             if third:
-                self._link_index(code, third, tnt_id)
+                self.link_index(code, third, tnt_id)
             if ecid:
-                self._put(code, MCIDS, ecid, {"tntId": tnt_id})
-        return export_profile(profile)
+                self.put(code, MCIDS, ecid, {"tntId": tnt_id})
+        return {k: v for k, v in profile.items() if v is not None or k == "thirdPartyId"}
 
     def _fresh_tnt_id(self, code: str) -> str:
         while True:
@@ -350,7 +349,7 @@ class TargetModel:
                 if id_column == "pcId":
                     tnt_id = ident if self.store.exists(VENDOR, code, PROFILES, ident) else None
                 else:
-                    found = self._by_third_party_id(code, ident, now)
+                    found = self.by_third_party_id(code, ident, now)
                     tnt_id = found["tntId"] if found else None
                 if tnt_id is not None:
                     self._apply(settings, tnt_id, values, None, now)
@@ -362,7 +361,7 @@ class TargetModel:
                 counts["successfulUpdates"] += 1
             batch = {"batchId": self._fresh_batch_id(code, now), "version": version, "submittedAt": stamp(now),
                      "visibleAt": stamp(visible_at), "batchSize": len(rows), **counts}
-            self._put(code, BATCHES, batch["batchId"], batch)
+            self.put(code, BATCHES, batch["batchId"], batch)
         return batch
 
     def _create_from_batch(self, code: str, id_column: str, ident: str, values: dict[str, str],
@@ -374,9 +373,9 @@ class TargetModel:
                         "profileAttributes": {k: {"value": v, "modifiedAt": at} for k, v in values.items()}}
         if delay:
             profile["visibleAt"] = at
-        self._put(code, PROFILES, tnt_id, profile)
+        self.put(code, PROFILES, tnt_id, profile)
         if id_column == "thirdPartyId":
-            self._link_index(code, ident, tnt_id)
+            self.link_index(code, ident, tnt_id)
 
     def _fresh_batch_id(self, code: str, now: datetime) -> str:
         while True:
@@ -388,7 +387,7 @@ class TargetModel:
         """The status record, with ``status`` computed: ``complete`` once the batch's updates show
         (at once without a propagation delay), ``incomplete`` before; counts are zero until then."""
         now = self.clock.now()
-        batch = self._get(code, BATCHES, batch_id)
+        batch = self.get(code, BATCHES, batch_id)
         if batch is None or now >= parse_instant(batch["submittedAt"]) + BATCH_RETENTION:
             raise TargetError(404, f"No batch found with batchId={batch_id} for client {code}")
         complete = now >= parse_instant(batch["visibleAt"])
@@ -397,132 +396,3 @@ class TargetModel:
         for key in ("consumedCount", "successfulUpdates", "profilesNotFound", "failedUpdates"):
             status[key] = batch[key] if complete else 0
         return status
-
-    # -- fixtures --------------------------------------------------------------------------------
-    def load_client(self, client: Doc) -> None:
-        """Add or replace one client's settings, profiles and batches (already validated)."""
-        code = client["code"]
-        now = self.clock.now()
-        settings = {"code": code, "profile_api_token": client["profile_api_token"],
-                    "daily_call_limit": client["daily_call_limit"],
-                    "propagation_delay": client["propagation_delay"]}
-        with self.store.transaction():
-            self._put(code, SETTINGS, CLIENT_KEY, settings)
-            for item in client["profiles"]:
-                self._load_profile(code, item, now)
-            for batch in client["batches"]:
-                self._put(code, BATCHES, batch["batchId"], dict(batch))
-
-    def _load_profile(self, code: str, item: Doc, now: datetime) -> None:
-        loaded_at = stamp(now)
-
-        def attrs(raw: Doc) -> Doc:
-            return {k: {"value": a["value"], "modifiedAt": a["modifiedAt"] or loaded_at} for k, a in raw.items()}
-
-        tnt_id = item["tntId"]
-        attributes = attrs(item["profileAttributes"])
-        modified = item.get("modifiedAt") or max(
-            (a["modifiedAt"] for a in attributes.values()), key=parse_instant, default=loaded_at)
-        profile: Doc = {"tntId": tnt_id, "thirdPartyId": item["thirdPartyId"],
-                        "marketingCloudVisitorId": item["marketingCloudVisitorId"],
-                        "modifiedAt": modified, "profileAttributes": attributes}
-        pending = []
-        for entry in item["pendingUpdates"]:
-            loaded = {"visibleAt": entry["visibleAt"], "profileAttributes": attrs(entry["profileAttributes"])}
-            if "thirdPartyId" in entry:
-                loaded["thirdPartyId"] = entry["thirdPartyId"]
-            pending.append(loaded)
-        if pending:
-            profile["pendingUpdates"] = pending
-        if item.get("visibleAt"):
-            profile["visibleAt"] = item["visibleAt"]
-        previous = self._get(code, PROFILES, tnt_id)
-        if previous and previous.get("marketingCloudVisitorId") not in (None, profile["marketingCloudVisitorId"]):
-            self.store.delete(VENDOR, code, MCIDS, previous["marketingCloudVisitorId"])
-        # a thirdPartyId or ECID named here moves to this profile, away from any other holder
-        if profile["thirdPartyId"]:
-            holder = self._by_third_party_id(code, profile["thirdPartyId"], now)
-            if holder is not None and holder["tntId"] != tnt_id:
-                holder["thirdPartyId"] = None
-                self._put(code, PROFILES, holder["tntId"], holder)
-        ecid = profile["marketingCloudVisitorId"]
-        if ecid:
-            index = self._get(code, MCIDS, ecid)
-            if index and index["tntId"] != tnt_id:
-                other = self._get(code, PROFILES, index["tntId"])
-                if other is not None:
-                    other["marketingCloudVisitorId"] = None
-                    self._put(code, PROFILES, index["tntId"], other)
-            self._put(code, MCIDS, ecid, {"tntId": tnt_id})
-        self._put(code, PROFILES, tnt_id, profile)
-        for third in {profile["thirdPartyId"], *(e.get("thirdPartyId") for e in pending)} - {None}:
-            self._link_index(code, third, tnt_id)
-
-    def export_clients(self) -> list[Doc]:
-        now = self.clock.now()
-        clients = []
-        with self.store.transaction():
-            for code in self.store.tenants(VENDOR):
-                settings = self.client(code)
-                if settings is None:
-                    continue
-                delay = settings["propagation_delay"]
-                clients.append({
-                    "code": code,
-                    "profile_api_token": settings["profile_api_token"],
-                    "daily_call_limit": settings["daily_call_limit"],
-                    "propagation_delay": int(delay) if float(delay).is_integer() else delay,
-                    "profiles": [export_profile(fold(doc, now))
-                                 for doc in self.store.search(VENDOR, code, PROFILES)],
-                    "batches": [dict(doc) for doc in self.store.search(VENDOR, code, BATCHES)],
-                })
-        return clients
-
-    def count_profiles(self) -> int:
-        return sum(self.store.count(VENDOR, code, PROFILES) for code in self.store.tenants(VENDOR))
-
-
-def export_profile(profile: Doc) -> Doc:
-    out: Doc = {"tntId": profile["tntId"], "thirdPartyId": profile.get("thirdPartyId")}
-    if profile.get("marketingCloudVisitorId"):
-        out["marketingCloudVisitorId"] = profile["marketingCloudVisitorId"]
-    out["modifiedAt"] = profile["modifiedAt"]
-    out["profileAttributes"] = {k: dict(v) for k, v in profile["profileAttributes"].items()}
-    if profile.get("pendingUpdates"):
-        out["pendingUpdates"] = [dict(e) for e in profile["pendingUpdates"]]
-    if profile.get("visibleAt"):
-        out["visibleAt"] = profile["visibleAt"]
-    return out
-
-
-def parse_batch(raw: bytes) -> tuple[str, list[str], list[str]]:
-    """Check a batch file as a whole (§2.2): ``(id column, attribute names, data rows)``."""
-    if len(raw) >= BATCH_FILE_LIMIT:
-        raise TargetError(413, f"Batch file too large: {len(raw)} bytes; a batch file must be smaller than 50 MB")
-    if not raw.startswith(b"batch="):
-        raise TargetError(400, "The request body must be the batch file, starting with 'batch=' "
-                               "followed by the header row (e.g. batch=pcId,param1,param2)")
-    try:
-        text = raw[len(b"batch="):].decode("utf-8")
-    except UnicodeDecodeError:
-        raise TargetError(400, "The batch file is not valid UTF-8") from None
-    lines = text.splitlines()
-    header = lines[0].strip() if lines else ""
-    if not header:
-        raise TargetError(400, "The batch file has no header row (e.g. batch=pcId,param1,param2)")
-    columns = [c.strip() for c in header.split(",")]
-    if columns[0] not in ("pcId", "thirdPartyId"):
-        raise TargetError(400, f"The first column of a batch file must be pcId or thirdPartyId, not "
-                               f"'{columns[0]}' (the Experience Cloud ID is not supported)")
-    names = [c[len("profile."):] if c.startswith("profile.") else c for c in columns[1:]]
-    if any(n == "" for n in names):
-        raise TargetError(400, "The batch file's header row has an empty column name")
-    duplicate = next((n for i, n in enumerate(names) if n in names[:i]), None)
-    if duplicate is not None:
-        raise TargetError(400, f"The batch file's header row names '{duplicate}' twice")
-    rows = [line for line in lines[1:] if line.strip() != ""]
-    if not rows:
-        raise TargetError(400, "The batch file has no data rows")
-    if len(rows) > BATCH_ROW_LIMIT:
-        raise TargetError(400, f"The batch file has {len(rows)} rows; the limit is 500000 rows per upload")
-    return columns[0], names, rows
