@@ -206,3 +206,9 @@ def test_unknown_client_and_wrong_method(api):
     wrong = api.get("/m2/demo/profile/batchUpdate")
     assert wrong.status_code == 405
     assert wrong.text == batch_error("Method GET is not supported for /m2/demo/profile/batchUpdate")
+
+
+def test_column_names_may_carry_the_profile_prefix(api):
+    url = status_url(submit(api, f"batch=pcId,profile.tier\n{SAMPLE_TNT_ID},gold\n".encode()))
+    assert "<successfulUpdates>1</successfulUpdates>" in api.get(url + "&showDetails=true").text
+    assert attributes(api, SAMPLE_TNT_ID)["tier"] == "gold"

@@ -299,3 +299,29 @@ def test_doubled_and_trailing_slashes_are_ignored_never_redirected(api):
     reply = api.get(f"/rest/v1/profiles//{SAMPLE_TNT_ID}/?client=demo")
     assert reply.status_code == 200
     assert reply.json()["profileAttributes"]["attr2"]["value"] == "1"
+
+
+def test_a_repeated_parameter_keeps_its_last_value(api):
+    assert_success(api.get(f"/m2/demo/profile/update?mboxPC={SAMPLE_TNT_ID}&profile.attr1=first&profile.attr1=last"))
+    assert fetch(api, SAMPLE_TNT_ID).json()["profileAttributes"]["attr1"]["value"] == "last"
+
+
+def test_a_json_body_is_not_read(api):
+    reply = api.post(f"/m2/demo/profile/update?mboxPC={SAMPLE_TNT_ID}", json={"profile.attr1": "0"})
+    assert_success(reply)
+    assert "attr1" not in fetch(api, SAMPLE_TNT_ID).json()["profileAttributes"]
+
+
+def test_the_path_names_the_client_before_the_query_and_host(api):
+    url = f"/m2/demo/profile/update?{SEED_QUERY}&client={AUTH_CLIENT}"
+    assert_success(api.get(url, headers={"Host": f"{AUTH_CLIENT}.tt.omtrdc.net"}))  # demo: no token needed
+    assert fetch(api, SAMPLE_TNT_ID).json()["profileAttributes"]["attr1"]["value"] == "0"
+
+
+def test_whether_a_visitor_is_known_is_decided_when_the_update_arrives(api, clock):
+    api.seed({"adobe_target": {"clients": [{"code": "slow", "propagation_delay": 60}]}})
+    assert_success(api.get("/m2/slow/profile/update?mboxPC=1400000000000-000001.28_20&profile.attr1=0"))
+    created = api.post("/_emulator/adobe_target/slow/visitors", json={"tntId": "1400000000000-000001.28_20"})
+    assert created.status_code == 201
+    clock.advance(60)
+    assert fetch(api, "1400000000000-000001.28_20", client="slow").json()["profileAttributes"] == {}
