@@ -68,8 +68,9 @@ def _attribute_name(value: str) -> None:
         raise ValidationError("A profile attribute name must not be empty.")
 
 
-Attributes = lambda: fields.Dict(keys=fields.String(validate=_attribute_name), values=AttributeField(),  # noqa: E731
-                                 load_default=dict)
+def Attributes() -> fields.Dict:  # noqa: N802 - reads like the other field declarations
+    """``profileAttributes``: attribute name → bare string or ``{value, modifiedAt}``."""
+    return fields.Dict(keys=fields.String(validate=_attribute_name), values=AttributeField(), load_default=dict)
 
 
 def _third_party_id(value: str) -> None:
