@@ -157,6 +157,8 @@ def test_batch_with_propagation_delay_is_incomplete_until_it_shows(api, clock):
     (b"batch=pcId,param1,param1\n1,a,b\n", "The batch file's header row names 'param1' twice"),
     (b"batch=pcId,param1\n\n", "The batch file has no data rows"),
     (b"batch=pcId,param1\n1,\xff\n", "The batch file is not valid UTF-8"),
+    (b"batch=pcId%2Cparam1%0A123%2Cvalue1%0A", "The batch file arrived form-encoded; send the file as it is, "
+                                               "e.g. curl -X POST --data-binary @BATCH.TXT &lt;url&gt;"),
 ])
 def test_malformed_batch_files(api, body, message):
     reply = submit(api, body)

@@ -25,6 +25,9 @@ def parse_batch(raw: bytes) -> tuple[str, list[str], list[str]]:
     header = lines[0].strip() if lines else ""
     if not header:
         raise TargetError(400, "The batch file has no header row (e.g. batch=pcId,param1,param2)")
+    if len(lines) == 1 and "%0A" in header.upper():
+        raise TargetError(400, "The batch file arrived form-encoded; send the file as it is, "
+                               "e.g. curl -X POST --data-binary @BATCH.TXT <url>")
     columns = [c.strip() for c in header.split(",")]
     if columns[0] not in ("pcId", "thirdPartyId"):
         raise TargetError(400, f"The first column of a batch file must be pcId or thirdPartyId, not "
