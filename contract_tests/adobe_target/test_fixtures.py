@@ -100,3 +100,19 @@ def test_seeding_replaces_what_it_names_and_keeps_the_rest(api):
                    headers=auth).status_code == 404
     reply = api.get("/rest/v1/profiles/thirdPartyId/moved?client=demo", headers=auth)
     assert reply.json()["profileAttributes"] == {"only": {"value": "this", "modifiedAt": reply.json()["modifiedAt"]}}
+
+
+def test_the_fixtures_format_example_seeds_as_written(api, clock):
+    """shared/fixtures-format.md's adobe_target example, verbatim."""
+    api.seed({"adobe_target": {"clients": [{
+        "code": "demo", "profile_api_token": None,
+        "profiles": [{"tntId": "1368007744041-575948.01_00", "thirdPartyId": "a1-mbox3rdPartyId",
+                      "profileAttributes": {"insurance": "false",
+                                            "param1": {"value": "value1",
+                                                       "modifiedAt": "2017-08-09T18:18:04.659-04:00"}}}]}]}})
+    reply = api.get("/rest/v1/profiles/thirdPartyId/a1-mbox3rdPartyId?client=demo")
+    assert reply.json() == {"client": "demo", "visitorId": "a1-mbox3rdPartyId",
+                            "modifiedAt": "2026-01-05T10:00:00.000+00:00",
+                            "profileAttributes": {
+                                "insurance": {"value": "false", "modifiedAt": "2026-01-05T10:00:00.000+00:00"},
+                                "param1": {"value": "value1", "modifiedAt": "2017-08-09T18:18:04.659-04:00"}}}
