@@ -5,7 +5,6 @@ from .adobe_target import VENDOR as ADOBE_TARGET
 from .base import Vendor
 from .copernica import VENDOR as COPERNICA
 
-
 VENDORS: tuple[Vendor, ...] = (ADOBE_TARGET, COPERNICA)
 
 
