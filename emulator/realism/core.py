@@ -61,7 +61,8 @@ class Realism:
 
     def settings(self, vendor: str, tenant: str) -> dict[str, Any]:
         """Every key of a tenant, defaults included."""
-        return {**keys.defaults(self.vendor(vendor)), **self.stored(vendor, tenant)}
+        found = self.vendor(vendor)
+        return {**keys.defaults(found), **self.stored(vendor, tenant), **found.read_settings(self.emulator, tenant)}
 
     def setting(self, vendor: str, tenant: str, key: str) -> Any:
         """One key, for a vendor's hot path (no copy: never mutate what it returns)."""
@@ -72,9 +73,14 @@ class Realism:
 
     def update(self, vendor: str, tenant: str, changes: dict[str, Any], *, replace: bool = False) -> None:
         """Set the keys given (already checked by ``settings.schema``); ``null`` is the default.
-        With ``replace`` every key not given goes back to its default."""
+        With ``replace`` every key not given goes back to its default (except the keys the
+        vendor stores itself, which only change when given)."""
         found = self.vendor(vendor)
+        own = keys.vendor_stored(found)
         with self.store.transaction():
+            if own & set(changes):
+                found.write_settings(self.emulator, tenant, {k: v for k, v in changes.items() if k in own})
+            changes = {k: v for k, v in changes.items() if k not in own}
             current = {} if replace else (self.store.get(vendor, tenant, COLLECTION, KEY) or {})
             merged = keys.explicit(found, {**current, **changes})
             if merged:

@@ -29,6 +29,9 @@ class Setting:
     field: fields.Field
     default: Any
     doc: str
+    #: kept by the vendor in its own state (``Vendor.read_settings``/``write_settings``) and
+    #: written in its fixtures its own way, e.g. Adobe Target's client-level ``propagation_delay``
+    vendor_stored: bool = False
 
 
 def _unique_ids(rules: list[dict[str, Any]] | None) -> None:
@@ -57,21 +60,22 @@ def defaults(vendor: Vendor) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
-def _schema_class(vendor: Vendor) -> type[Schema]:
-    declared = {name: copy.deepcopy(s.field) for name, s in keys_of(vendor).items()}
+def _schema_class(vendor: Vendor, fixtures: bool) -> type[Schema]:
+    declared = {name: copy.deepcopy(s.field) for name, s in keys_of(vendor).items()
+                if not (fixtures and s.vendor_stored)}
     for item in declared.values():
         item.allow_none = True
     return Schema.from_dict(declared, name=f"{vendor.name.title().replace('_', '')}Settings")
 
 
-def schema(vendor: Vendor) -> Schema:
-    """Checks a settings object (every key optional; unknown keys refused, by name)."""
-    return _schema_class(vendor)(unknown=RAISE)
+def schema(vendor: Vendor, fixtures: bool = False) -> Schema:
+    """Checks a settings object (every key optional; unknown keys refused, by name). In
+    ``fixtures`` the keys the vendor stores itself are left out: its fixtures have them already."""
+    return _schema_class(vendor, fixtures)(unknown=RAISE)
 
 
-def nested_field(vendor: Vendor) -> fields.Nested:
-    """The optional ``settings`` key of a vendor's tenant in its fixtures schema."""
-    return fields.Nested(lambda: schema(vendor))
+def vendor_stored(vendor: Vendor) -> set[str]:
+    return {name for name, s in vendor.settings_fields().items() if s.vendor_stored}
 
 
 def explicit(vendor: Vendor, values: dict[str, Any]) -> dict[str, Any]:

@@ -93,6 +93,14 @@ class Vendor:
         ``emulator.realism.take_call``) and the realism hook leaves its calls uncounted."""
         return {}
 
+    def read_settings(self, emulator: Emulator, tenant: str) -> dict[str, Any]:
+        """The current values of the settings keys the vendor stores itself (``vendor_stored``)."""
+        return {}
+
+    def write_settings(self, emulator: Emulator, tenant: str, values: dict[str, Any]) -> None:
+        """Change settings keys the vendor stores itself (already checked; None: the default)."""
+        raise NotImplementedError
+
     def fault_response(self, request: Request, kind: str, status: int | None = None,
                        message: str | None = None) -> Response:
         """The vendor's own answer for an injected fault.

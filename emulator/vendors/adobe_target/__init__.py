@@ -3,19 +3,41 @@
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Request, Response
 from marshmallow import Schema
+from marshmallow import fields as mf
+from marshmallow import validate
 
+from ...realism.settings import Setting
 from ..base import Vendor
-from . import fixtures, routes
-from .model import PROFILES, TargetModel
+from . import errors, fixtures, routes
+from .model import CLIENT_KEY, GET_LIMIT, POST_LIMIT, PROFILES, SETTINGS, TargetModel
 from .model import VENDOR as NAME
 from .schemas import FixturesSchema
 
 
 _SLASHES = re.compile(r"/{2,}")
+
+#: Target's per-client settings (emulator/realism/settings.py has the generic ones). The quota
+#: and the propagation delay are the client's own fixtures keys, kept in its settings document.
+SETTINGS_FIELDS = {
+    "daily_call_limit": Setting(
+        mf.Integer(strict=True, allow_none=True, validate=validate.Range(min=1)), None,
+        "profile update and profile fetch calls per rolling 24 hours, each (Adobe: 1,000,000); "
+        "over it: 429 with Retry-After", vendor_stored=True),
+    "propagation_delay": Setting(
+        mf.Float(validate=validate.Range(min=0, max=7 * 24 * 3600)), 0.0,
+        "seconds on the emulator's clock before an update shows in fetches", vendor_stored=True),
+    "max_get_bytes": Setting(
+        mf.Integer(strict=True, validate=validate.Range(min=1)), GET_LIMIT,
+        "largest GET profile update (path and query), 8 KB documented; over it: 414"),
+    "max_post_bytes": Setting(
+        mf.Integer(strict=True, validate=validate.Range(min=1)), POST_LIMIT,
+        "largest POST profile update (query and body), 60 KB documented; over it: 413"),
+}
 
 
 class AdobeTargetVendor(Vendor):
@@ -41,9 +63,45 @@ class AdobeTargetVendor(Vendor):
         model = TargetModel(emulator.store, emulator.clock)
         for client in data.get("clients", []):
             fixtures.load_client(model, client)
+            if "settings" in client:
+                emulator.realism.update(NAME, client["code"], client["settings"], replace=True)
 
     def export_fixtures(self, emulator) -> dict[str, Any]:
-        return {"clients": fixtures.export_clients(TargetModel(emulator.store, emulator.clock))}
+        clients = fixtures.export_clients(TargetModel(emulator.store, emulator.clock))
+        for client in clients:
+            settings = emulator.realism.stored(NAME, client["code"])
+            if settings:
+                client["settings"] = settings
+        return {"clients": clients}
+
+    # -- realism: settings and injected faults ------------------------------------------------------
+    def settings_fields(self) -> dict[str, Setting]:
+        return SETTINGS_FIELDS
+
+    def read_settings(self, emulator, tenant: str) -> dict[str, Any]:
+        client = emulator.store.peek(NAME, tenant, SETTINGS, CLIENT_KEY) or {}
+        return {"daily_call_limit": client.get("daily_call_limit"),
+                "propagation_delay": float(client.get("propagation_delay") or 0)}
+
+    def write_settings(self, emulator, tenant: str, values: dict[str, Any]) -> None:
+        with emulator.store.transaction():
+            client = emulator.store.get(NAME, tenant, SETTINGS, CLIENT_KEY)
+            for key, value in values.items():
+                client[key] = SETTINGS_FIELDS[key].default if value is None else value
+            emulator.store.put(NAME, tenant, SETTINGS, CLIENT_KEY, client)
+
+    def fault_response(self, request: Request, kind: str, status: int | None = None,
+                       message: str | None = None) -> Response:
+        """Target's error in the style of the endpoint asked (the mbox edge's ``<response>``
+        XML, the profile service's error XML), with the status's reason phrase as the message
+        unless the rule gives one; 503 by default, 429 for a quota."""
+        code = status or (429 if kind == "quota" else 503)
+        if message is None:
+            try:
+                message = HTTPStatus(code).phrase
+            except ValueError:
+                message = "Error"
+        return errors.render(code, message, errors.style_for_path(request.path))
 
     def counts(self, emulator) -> dict[str, int]:
         tenants = self.tenants(emulator)

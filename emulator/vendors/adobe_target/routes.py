@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 
 from ...errors import EmulatorError
 from .errors import JSON, XML, TargetError, style_for_path
-from .model import GET_LIMIT, POST_LIMIT, TargetModel
+from .model import VENDOR, TargetModel
 from .schemas import VisitorSchema, third_party_id_problem
 
 log = logging.getLogger(__name__)
@@ -63,21 +63,33 @@ def _authorised_client(path_client: str | None = None) -> dict:
     return settings
 
 
+def _size_limit(client: str, key: str) -> int:
+    """The client's ``max_get_bytes``/``max_post_bytes`` setting (8 KB and 60 KB by default)."""
+    return current_app.extensions["emulator"].realism.setting(VENDOR, client, key)
+
+
+def _size(limit: int, short: bool = False) -> str:
+    if limit % 1024:
+        return f"{limit} bytes"
+    return f"{limit // 1024} KB" if short else f"{limit // 1024} KB ({limit} bytes)"
+
+
 # -- single profile update (§2.1) -----------------------------------------------------------------
 @blueprint.route("/m2/<client>/profile/update", methods=["GET", "POST"])
 def update(client: str) -> Response:
     query_bytes = len(request.query_string)
+    get_limit, post_limit = _size_limit(client, "max_get_bytes"), _size_limit(client, "max_post_bytes")
     if request.method == "GET":
         size = len(request.path.encode("utf-8")) + 1 + query_bytes
-        if size > GET_LIMIT:
-            raise TargetError(414, f"Request too large: {size} bytes; a GET profile update is limited to 8 KB "
-                                   "(8192 bytes), a POST to 60 KB")
+        if size > get_limit:
+            raise TargetError(414, f"Request too large: {size} bytes; a GET profile update is limited to "
+                                   f"{_size(get_limit)}, a POST to {_size(post_limit, short=True)}")
     else:
         # the bytes really sent (also without Content-Length); the form is parsed from this cache
         size = query_bytes + len(request.get_data(cache=True))
-        if size > POST_LIMIT:
-            raise TargetError(413, f"Request too large: {size} bytes; a POST profile update is limited to 60 KB "
-                                   "(61440 bytes)")
+        if size > post_limit:
+            raise TargetError(413, f"Request too large: {size} bytes; a POST profile update is limited to "
+                                   f"{_size(post_limit)}")
     settings = _authorised_client(client)
     params = list(request.args.items(multi=True))
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":

@@ -124,6 +124,8 @@ class ClientSchema(_Strict):
     propagation_delay = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=7 * 24 * 3600))
     profiles = fields.List(fields.Nested(ProfileSchema), load_default=list)
     batches = fields.List(fields.Nested(BatchSchema), load_default=list)
+    #: optional realism settings (faults, size limits; emulator/realism/settings.py)
+    settings = fields.Nested(lambda: _settings_schema())
 
     @validates_schema
     def _unique(self, data: dict, **kwargs: Any) -> None:
@@ -159,3 +161,11 @@ class VisitorSchema(_Strict):
     marketingCloudVisitorId = fields.String(validate=validate.Length(min=1, max=128))
     profileAttributes = fields.Dict(keys=fields.String(validate=_attribute_name), values=fields.String(),
                                     load_default=dict)
+
+
+def _settings_schema() -> Any:
+    from ...realism.settings import schema
+    from . import VENDOR
+
+    return schema(VENDOR, fixtures=True)
+

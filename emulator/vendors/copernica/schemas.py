@@ -169,7 +169,7 @@ def _settings_schema() -> Schema:
     from ...realism.settings import schema
     from . import VENDOR
 
-    return schema(VENDOR)
+    return schema(VENDOR, fixtures=True)
 
 
 # -- request parameters -----------------------------------------------------------------------
