@@ -1,10 +1,11 @@
 """The registry: every emulated vendor, in the order the CLI banner lists them."""
 from __future__ import annotations
 
+from .adobe_campaign import VENDOR as ADOBE_CAMPAIGN
 from .base import Vendor
 
 
-VENDORS: tuple[Vendor, ...] = ()
+VENDORS: tuple[Vendor, ...] = (ADOBE_CAMPAIGN,)
 
 
 def vendor_named(name: str) -> Vendor | None:
