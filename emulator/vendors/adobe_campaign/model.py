@@ -167,9 +167,11 @@ class Campaign:
     # -- writing ----------------------------------------------------------------------------
     def _validate(self, body: dict[str, Any], ext: bool) -> dict[str, Any]:
         try:
-            return write_schema(self.custom, ext).load(body)
+            values = write_schema(self.custom, ext).load(body)
         except ValidationError as exc:
             raise first_error(body, exc.messages) from None
+        specs = {f.name: f for f in self.fields(ext)}
+        return {k: specs[k].empty if v is None else v for k, v in values.items()}  # null clears
 
     def create(self, body: dict[str, Any], api: str, ext: bool) -> dict[str, Any]:
         """POST: the new profile with every default filled in (201, §1.6)."""
