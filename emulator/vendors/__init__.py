@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from .adobe_campaign import VENDOR as ADOBE_CAMPAIGN
 from .base import Vendor
+from .copernica import VENDOR as COPERNICA
 
 
-VENDORS: tuple[Vendor, ...] = (ADOBE_CAMPAIGN,)
+VENDORS: tuple[Vendor, ...] = (COPERNICA, ADOBE_CAMPAIGN)
 
 
 def vendor_named(name: str) -> Vendor | None:
