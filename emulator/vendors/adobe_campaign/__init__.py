@@ -51,7 +51,11 @@ class AdobeCampaign(Vendor):
                 "profiles": sum(emulator.store.count(self.name, t, model.PROFILES) for t in tenants)}
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
-        return {org: f"{base_url.rstrip('/')}/{org}/campaign" for org in self.tenants(emulator)}
+        base = base_url.rstrip("/")
+        orgs = self.tenants(emulator)
+        if not orgs:
+            return {"Adobe Campaign Standard": f"{base}/<ORGANIZATION>/campaign"}
+        return {f"Adobe Campaign ({org})": f"{base}/{org}/campaign" for org in orgs}
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
         match = _ORG_IN_PATH.match(request.path)

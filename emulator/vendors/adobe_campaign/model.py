@@ -266,9 +266,14 @@ class Campaign:
                  params: dict[str, str]) -> tuple[str, Any]:
         match = self._matcher(filters, params)
         order = self._order(params.get("_order"), target.ext)
-        rows = self.store.search(NS, self.org, PROFILES, match)
         if target.count:
-            return "count", {"count": len(rows)}
+            total = (self.store.count(NS, self.org, PROFILES) if match is None
+                     else len(self.store.search(NS, self.org, PROFILES, match)))
+            return "count", {"count": total}
+        if match is None and not order:  # a plain page reads only its own profiles
+            rows: Any = _KeyedRows(self.store, self.org)
+        else:
+            rows = self.store.search(NS, self.org, PROFILES, match)
         line_count = _line_count(params.get("_lineCount"))
         start = 0
         if params.get("_lineStart"):
@@ -375,6 +380,21 @@ class Campaign:
                        "metadata": {"text": {"apiName": "text", "type": "string"},
                                     "filterType": {"apiName": "filterType", "type": "string"}}},
         }
+
+
+class _KeyedRows:
+    """The profiles in store order, read by key only where a page slices them."""
+
+    def __init__(self, store: Store, org: str):
+        self.store, self.org = store, org
+        self.keys = store.keys(NS, org, PROFILES)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        docs = (self.store.peek(NS, self.org, PROFILES, k) for k in self.keys[window])
+        return [d for d in docs if d is not None]
 
 
 # -- pure helpers ------------------------------------------------------------------------------

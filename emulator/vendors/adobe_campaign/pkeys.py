@@ -23,8 +23,8 @@ import re
 
 # Not a security boundary: an emulator's PKeys only need to be opaque and stable.
 _SECRET = b"martech-emulator/adobe_campaign/v1"
-_SALT = 12
-_TAG = 16
+_SALT = 16
+_TAG = 24
 _MAX_KEY = 31
 
 PKEY_RE = re.compile(r"^@[A-Za-z0-9_-]+$")
