@@ -31,7 +31,7 @@ from ...store import Store
 from . import errors, pkeys
 from .errors import CampaignError
 from .paths import FILTERS, Target
-from .schemas import (BLACKLIST_FLAGS, DEFAULT_THUMBNAIL, DERIVED, FieldSpec, POSTAL_ADDRESS,
+from .schemas import (BLACKLIST_FLAGS, DEFAULT_THUMBNAIL, DERIVED, FIELDS_BY_NAME, FieldSpec, POSTAL_ADDRESS,
                       check_value, first_error, format_datetime, resource_fields, specs_of,
                       write_schema)
 
@@ -440,7 +440,7 @@ def apply_values(doc: dict[str, Any], values: dict[str, Any], now: str) -> None:
     """Write validated values; a changed opt-out flag stamps its ``…LastModified``."""
     for name, value in values.items():
         if name == "location":
-            doc["location"] = {**doc.get("location", {}), **{k: ("" if v is None else v) for k, v in value.items()}}
+            doc["location"] = {**FIELDS_BY_NAME["location"].empty, **doc.get("location", {}), **value}
             continue
         if name in BLACKLIST_FLAGS and bool(value) != bool(doc.get(name, False)):
             if BLACKLIST_FLAGS[name]:
