@@ -10,7 +10,6 @@ import signal
 import sys
 
 import click
-import requests
 
 from . import __version__
 from .errors import EmulatorError
@@ -91,7 +90,9 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
         click.echo("martech-emulator stopped" + (f"; state written to {data}" if data else ""), err=True)
 
 
-def _control(base_url: str, method: str, path: str, **kwargs) -> requests.Response:
+def _control(base_url: str, method: str, path: str, **kwargs):
+    import requests  # only seed/export need it; serve starts faster without
+
     try:
         return requests.request(method, base_url.rstrip("/") + path, timeout=60, **kwargs)
     except requests.ConnectionError:
