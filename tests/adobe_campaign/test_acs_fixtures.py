@@ -140,3 +140,14 @@ def test_reset_one_organization(client):
                                       "profiles": [{"firstName": "Ann"}]}]})
     assert client.post("/_emulator/reset", json={"vendor": "adobe_campaign", "tenant": "acme"}).status_code == 200
     assert client.get("/_emulator/health").get_json()["vendors"]["adobe_campaign"] == {"tenants": 1, "profiles": 30}
+
+
+def test_reason_phrases_are_adobes(client):
+    """Adobe's SDK quotes the reason phrase in its errors (``404 - Not Found (…)``)."""
+    assert client.get(f"{P}/@O5iRp40EGA", headers=H).status == "500 Internal Server Error"
+    assert client.get("/demo-org/campaign/nothing", headers=H).status == "404 Not Found"
+    assert client.get(P, headers={**H, "Authorization": "Bearer x"}).status == "401 Unauthorized"
+    assert client.get(P, headers={**H, "X-Api-Key": "x"}).status == "403 Forbidden"
+    assert client.post(P, json={}, headers=H).status == "201 Created"
+    assert client.get(f"{P}/{AMY}", headers=H).status == "200 OK"
+    assert client.delete(f"{P}/{AMY}", headers=H).status == "200 OK"

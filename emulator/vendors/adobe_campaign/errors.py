@@ -14,6 +14,7 @@ Two families, as a client of ``mc.adobe.io`` meets them (vendor-apis.md §1.11, 
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response
@@ -24,9 +25,18 @@ JSON_TYPE = "application/json;charset=utf-8"
 RST = "RST-360011 An error has occurred - please contact your administrator."
 
 
+def status_line(status: int) -> str:
+    """``404 Not Found``, as Adobe sends it (werkzeug would say ``404 NOT FOUND``); the SDK puts
+    this reason phrase in its error messages (aio issue #51: ``404 - Not Found (…)``)."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                    status=status, content_type=JSON_TYPE)
+                    status=status_line(status), content_type=JSON_TYPE)
 
 
 class CampaignError(Exception):

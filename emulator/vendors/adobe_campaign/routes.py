@@ -80,7 +80,7 @@ def _answer(campaign: model.Campaign, target: paths.Target) -> Response:
         return json_response(campaign.update(pkey, body, target.api, target.ext))
     if method == "DELETE":
         campaign.delete(campaign.pkey_of(target))
-        response = Response(b"", status=200)
+        response = Response(b"", status=errors.status_line(200))
         del response.headers["Content-Type"]
         return response
     raise errors.unknown_route()
