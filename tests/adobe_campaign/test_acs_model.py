@@ -178,3 +178,13 @@ def test_metadata_matches_the_fields(env):
     assert list(meta["content"]) == sorted(meta["content"])
     assert meta["content"]["timeZone"]["values"]["Europe_Paris"]["value"] == "Europe/Paris"
     assert "cusTier" in campaign.metadata("profileAndServicesExt", ext=True)["content"]
+
+
+def test_store_key_slices_keep_insertion_order():
+    store = Store()
+    for i in range(10):
+        store.put("v", "t", "c", f"k{i}", {"i": i})
+    assert store.keys("v", "t", "c", 3, 6) == ["k3", "k4", "k5"]
+    assert store.keys("v", "t", "c", 8) == ["k8", "k9"]
+    assert store.keys("v", "t", "c") == [f"k{i}" for i in range(10)]
+    assert store.keys("v", "t", "other", 0, 5) == []

@@ -387,13 +387,13 @@ class _KeyedRows:
 
     def __init__(self, store: Store, org: str):
         self.store, self.org = store, org
-        self.keys = store.keys(NS, org, PROFILES)
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return self.store.count(NS, self.org, PROFILES)
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        docs = (self.store.peek(NS, self.org, PROFILES, k) for k in self.keys[window])
+        keys = self.store.keys(NS, self.org, PROFILES, window.start or 0, window.stop)
+        docs = (self.store.peek(NS, self.org, PROFILES, k) for k in keys)
         return [d for d in docs if d is not None]
 
 
