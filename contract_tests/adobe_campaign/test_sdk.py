@@ -42,3 +42,12 @@ def test_filters_as_one_encoded_path_parameter(api):
     # the SDK joins filters with "/" into one path parameter, which it percent-encodes
     body = api.get(f"{PROFILES}/byEmail%2FbyText?email=johndoe%40mail.com&text=Do", headers=SDK).json()
     assert [p["lastName"] for p in body["content"]] == ["Doe"]
+
+
+def test_a_json_body_sent_as_curl_d_sends_it(api):
+    # curl -d without -H 'Content-Type' labels the JSON application/x-www-form-urlencoded
+    reply = api.patch(f"{PROFILES}/{AMY}", data='{"phone":"3301020304"}',
+                      headers={"Authorization": f"Bearer {TOKEN}", "X-Api-Key": KEY,
+                               "Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status_code == 200
+    assert get(api, AMY)["phone"] == "3301020304"

@@ -218,9 +218,10 @@ class Campaign:
                 self.store.put(NS, self.org, TOMBSTONES, key, {"PKey": doc["PKey"]})
 
     # -- collections ------------------------------------------------------------------------
-    def collection(self, target: Target, params: dict[str, str], method: str = "GET") -> tuple[str, Any]:
-        """What a GET on ``profile[/…]`` is: ("list" | "count" | "values" | "metadata", answer)
-        or, for a single PKey, ("profile", view). Raises for paths Campaign does not have."""
+    def collection(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+        """The answer to a GET on ``profile[/…]``, with what it is: ``"profile"`` (one PKey),
+        ``"list"`` (a page of profiles or of one field's values), ``"count"`` or ``"metadata"``.
+        Raises Campaign's error for paths it does not have."""
         segs = target.segments
         if not segs:
             return self._listing(target, [], None, params)
