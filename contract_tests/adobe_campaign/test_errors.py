@@ -68,6 +68,12 @@ def test_pkey_in_the_body(api):
     assert reply.json() == backend_error(500, f"{RST} RST-360012 Inconsistent operation on resource 'profile' "
                                               f"– Cannot update key '{AMY}' to '{other}'.")
     assert get(api, AMY)["phone"] == ""
+    bad = api.patch(f"{PROFILES}/{AMY}", json={"PKey": "@O5iRp40EGA", "phone": "1"}, headers=H)
+    assert bad.status_code == 500
+    assert bad.json() == backend_error(500, "'O5iRp40EGA' attribute unknown (see definition of 'Profiles "
+                                            "(nms:recipient)' schema). XTK-170036 Unable to parse expression "
+                                            "'@id = @O5iRp40EGA'.")
+    assert get(api, AMY)["phone"] == ""
     same = api.patch(f"{PROFILES}/{AMY}", json={"PKey": AMY, "phone": "1"}, headers=H)
     assert same.status_code == 200
     assert get(api, AMY)["phone"] == "1"

@@ -193,9 +193,7 @@ class Campaign:
             key, doc = self.locate(pkey)
             body = dict(body)
             if "PKey" in body:
-                sent = body.pop("PKey")
-                if not isinstance(sent, str) or not self._same_profile(sent, key):
-                    raise errors.key_changed(pkey, sent if isinstance(sent, str) else json.dumps(sent))
+                self._check_body_pkey(pkey, key, body.pop("PKey"))
             values = self._validate(body, ext)
             if values:
                 now = format_datetime(self.clock.now())
@@ -204,11 +202,19 @@ class Campaign:
                 self.store.put(NS, self.org, PROFILES, key, doc)
         return {"PKey": pkey, "href": self.href(api, pkeys.new_pkey(self.org, key))}
 
-    def _same_profile(self, pkey: str, key: str) -> bool:
+    def _check_body_pkey(self, pkey: str, key: str, sent: Any) -> None:
+        """Any PKey of the profile itself is accepted; one that is not a PKey at all is the
+        undecryptable-key 500 (§1.11 "in URI or body"); another profile's is a key change."""
+        if not isinstance(sent, str) or not sent:
+            raise errors.malformed_pkey(json.dumps(sent))
         try:
-            return self.locate(pkey)[0] == key
-        except CampaignError:
-            return False
+            found = self.locate(sent)[0]
+        except CampaignError as exc:
+            if exc.status != 404:
+                raise
+            found = None
+        if found != key:
+            raise errors.key_changed(pkey, sent)
 
     def delete(self, pkey: str) -> None:
         with self.store.transaction():
