@@ -17,7 +17,7 @@ import time
 
 from emulator import create_app
 from emulator.settings import Settings
-from emulator.vendors.adobe_campaign import model
+from emulator.vendors.adobe_campaign import fixtures
 
 ORG = "bench-org"
 H = {"Authorization": "Bearer t", "X-Api-Key": "k"}
@@ -36,7 +36,7 @@ def median_us(fn, args) -> float:
 def measure(size: int, ops: int) -> dict[str, float]:
     app = create_app(Settings(demo=False))
     emulator = app.extensions["emulator"]
-    model.load_organization(emulator.store, emulator.clock, {
+    fixtures.load_organization(emulator.store, emulator.clock, {
         "id": ORG, "access_token": "t", "api_key": "k",
         "profiles": [{"firstName": f"F{i}", "lastName": f"L{i}", "email": f"user{i}@example.com"}
                      for i in range(size)]})

@@ -7,7 +7,7 @@ import pytest
 
 from emulator.clock import Clock
 from emulator.store import Store
-from emulator.vendors.adobe_campaign import errors, model, pkeys
+from emulator.vendors.adobe_campaign import errors, fixtures, model, pkeys
 from emulator.vendors.adobe_campaign.errors import CampaignError, GatewayError
 from emulator.vendors.adobe_campaign.paths import parse
 
@@ -20,7 +20,7 @@ API = "profileAndServices"
 def env():
     store, clock = Store(), Clock()
     clock.freeze(datetime(2026, 5, 1, 8, 30, 0, 123000, tzinfo=timezone.utc))
-    model.load_organization(store, clock, {
+    fixtures.load_organization(store, clock, {
         "id": ORG, "access_token": "tok", "api_key": "key",
         "custom_fields": [{"name": "cusTier", "type": "string", "length": 5}],
         "profiles": [{"PKey": AMY, "firstName": "Amy", "lastName": "Dakota", "email": "amy.dakota@mail.com",

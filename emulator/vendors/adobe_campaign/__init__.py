@@ -12,7 +12,7 @@ from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import model
+from . import fixtures, model
 
 if TYPE_CHECKING:
     from ...app import Emulator
@@ -39,10 +39,10 @@ class AdobeCampaign(Vendor):
     def load_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
         with emulator.store.transaction():
             for organization in data.get("organizations") or []:
-                model.load_organization(emulator.store, emulator.clock, organization)
+                fixtures.load_organization(emulator.store, emulator.clock, organization)
 
     def export_fixtures(self, emulator: Emulator) -> dict[str, Any]:
-        return {"organizations": [model.export_organization(emulator.store, org)
+        return {"organizations": [fixtures.export_organization(emulator.store, org)
                                   for org in self.tenants(emulator)]}
 
     def counts(self, emulator: Emulator) -> dict[str, int]:

@@ -9,6 +9,7 @@ Store layout, namespace ``adobe_campaign``, tenant = organization id:
   profile whose PKey came from fixtures (see ``pkeys``);
 * ``tombstones/<key>``: fixtures PKeys of deleted profiles, so they answer 404, not 500.
 
+Seeding and export are in ``fixtures``, the ``resourceType`` answers in ``metadata``.
 Derived on every read, never stored: ``age`` (from ``birthDate`` and the emulator's clock),
 ``domain``, ``title``, ``href``, ``subscriptions``, ``postalAddress`` and the Ext links.
 """
@@ -18,8 +19,6 @@ import base64
 import json
 import os
 import re
-import secrets
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -28,12 +27,11 @@ from marshmallow import ValidationError
 
 from ...clock import Clock
 from ...store import Store
-from . import errors, pkeys
+from . import errors, metadata, pkeys
 from .errors import CampaignError
 from .paths import FILTERS, Target
-from .schemas import (BLACKLIST_FLAGS, DEFAULT_THUMBNAIL, DERIVED, FIELDS_BY_NAME, FieldSpec, POSTAL_ADDRESS,
-                      check_value, first_error, format_datetime, resource_fields, specs_of,
-                      write_schema)
+from .schemas import (BLACKLIST_FLAGS, DEFAULT_THUMBNAIL, FIELDS_BY_NAME, POSTAL_ADDRESS, FieldSpec,
+                      first_error, format_datetime, resource_fields, specs_of, write_schema)
 
 NS = "adobe_campaign"
 ORG, ORG_KEY, PROFILES, TOMBSTONES = "organization", "settings", "profiles", "tombstones"
@@ -93,12 +91,6 @@ def _no_constants(name: str) -> Any:
 
 
 # -- the resource ------------------------------------------------------------------------------
-
-@dataclass
-class Page:
-    content: list[Any]
-    next_offset: int | None
-
 
 class Campaign:
     """One organization's profiles, answering as ``base`` (the emulator's own URL of
@@ -360,33 +352,10 @@ class Campaign:
 
     # -- metadata ------------------------------------------------------------------------------
     def metadata(self, api: str, ext: bool) -> dict[str, Any]:
-        """``resourceType/profile``: what a client reads to learn the fields (§1.2)."""
-        content = {spec.name: field_metadata(spec, api) for spec in self.fields(ext)}
-        return {
-            "content": content,
-            "data": f"/{api}/profile/",
-            "filters": {"href": f"{self.base}/{api}/resourceType/profile/filters/"},
-            "help": "Identified profiles",
-            "href": f"{self.base}/{api}/profile/metadata",
-            "label": "Profiles",
-            "mandatory": False,
-            "name": "profile",
-            "pkgStatus": "never",
-            "readOnly": False,
-            "schema": "nms:recipient",
-            "type": "item",
-        }
+        return metadata.resource(self.fields(ext), self.base, api)
 
     def filters_metadata(self, api: str) -> dict[str, Any]:
-        return {
-            "byEmail": {"category": "99_none", "data": f"/{api}/profile/byEmail?email=$value",
-                        "formType": "none", "fragmentName": "", "label": "By email",
-                        "metadata": {"email": {"apiName": "email", "type": "string"}}},
-            "byText": {"category": "99_none", "data": f"/{api}/profile/byText?text=$value",
-                       "formType": "none", "fragmentName": "", "label": "By name or email",
-                       "metadata": {"text": {"apiName": "text", "type": "string"},
-                                    "filterType": {"apiName": "filterType", "type": "string"}}},
-        }
+        return metadata.filters(api)
 
 
 class _KeyedRows:
@@ -456,25 +425,6 @@ def apply_values(doc: dict[str, Any], values: dict[str, Any], now: str) -> None:
         doc[name] = value
 
 
-def field_metadata(spec: FieldSpec, api: str) -> dict[str, Any]:
-    kind = {"enum": "enumeration", "integer": "number", "number": "number"}.get(spec.kind, spec.kind)
-    out: dict[str, Any] = {"apiName": spec.name, "category": "profile" if not spec.custom else "custom",
-                           "label": spec.label or spec.name, "readOnly": not spec.writable,
-                           "resType": spec.res_type, "sortable": spec.sortable, "type": kind}
-    if spec.length is not None:
-        out["length"] = spec.length
-    if spec.data_policy:
-        out["dataPolicy"] = spec.data_policy
-    if spec.kind == "enum":
-        out["values"] = {v.name: {"label": v.label, "name": v.name, "value": v.value} for v in spec.values}
-    if spec.kind == "item":
-        out["content"] = {s.name: field_metadata(s, api) for s in spec.sub}
-    if spec.kind in ("link", "collection"):
-        out["resTarget"] = {"orgUnit": "orgUnitBase", "geoUnit": "geoUnitBase",
-                            "subscriptions": "subscriptions"}.get(spec.name, spec.name)
-    return out
-
-
 def _sort_key(value: Any, rank: dict[str, int]) -> Any:
     if rank and isinstance(value, str):
         return (0, rank.get(value, -1))
@@ -502,58 +452,3 @@ def _line_count(raw: str | None) -> int:
     if not re.fullmatch(r"\d{1,9}", raw) or int(raw) < 1:
         raise errors.generic(f"The '_lineCount' value '{raw}' is not a number of lines (an integer ≥ 1).")
     return int(raw)
-
-
-# -- fixtures -----------------------------------------------------------------------------------
-
-def load_organization(store: Store, clock: Clock, data: dict[str, Any]) -> None:
-    """Apply one validated organization of a fixtures document: add or replace what it names."""
-    org = data["id"]
-    existing = organization(store, org) or {}
-    settings = {
-        "id": org,
-        "access_token": data.get("access_token") or existing.get("access_token") or f"acs-token-{secrets.token_hex(12)}",
-        "api_key": data.get("api_key") or existing.get("api_key") or f"acs-key-{secrets.token_hex(8)}",
-        "custom_fields": (data["custom_fields"] if data.get("custom_fields") is not None
-                          else existing.get("custom_fields", [])),
-    }
-    settings["custom_fields"] = [{k: v for k, v in c.items() if v is not None} for c in settings["custom_fields"]]
-    store.put(NS, org, ORG, ORG_KEY, settings)
-    custom = {s.name: s for s in specs_of(settings["custom_fields"])}
-    now = format_datetime(clock.now())
-    specs = {f.name: f for f in resource_fields(tuple(custom.values()), ext=True)}
-    for given in data.get("profiles") or []:
-        pkey = given.get("PKey")
-        if pkey:
-            key = pkeys.store_key_for(org, pkey)
-            if key.isdigit():
-                store.bump_id(NS, org, PROFILES, int(key))
-        else:
-            key = str(store.next_id(NS, org, PROFILES))
-            pkey = pkeys.new_pkey(org, key)
-        doc = new_profile(pkey, now)
-        for name, value in given.items():
-            if name in DERIVED or name == "PKey":
-                continue
-            spec = specs[name]
-            if name == "cryptedId":
-                doc[name] = value
-            elif spec.kind == "item":
-                doc[name] = {**spec.empty, **check_value(spec, value)}
-            else:
-                doc[name] = check_value(spec, value)
-        store.put(NS, org, PROFILES, key, doc)
-        store.delete(NS, org, TOMBSTONES, key)
-
-
-def export_organization(store: Store, org: str) -> dict[str, Any]:
-    settings = organization(store, org) or {"id": org, "access_token": "", "api_key": "", "custom_fields": []}
-    declared = {c["name"] for c in settings.get("custom_fields") or []}
-    out: dict[str, Any] = {"id": org, "access_token": settings["access_token"], "api_key": settings["api_key"]}
-    if settings.get("custom_fields"):
-        out["custom_fields"] = settings["custom_fields"]
-    out["profiles"] = [
-        {k: doc[k] for k in sorted(doc) if not k.startswith("cus") or k in declared}
-        for doc in store.search(NS, org, PROFILES)
-    ]
-    return out

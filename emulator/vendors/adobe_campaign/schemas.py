@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
