@@ -41,3 +41,15 @@ def test_metadata_links_resolve(api):
     assert filters.status_code == 200
     assert filters.json()["byText"]["data"] == "/profileAndServices/profile/byText?text=$value"
     assert set(filters.json()) == {"byEmail", "byText"}
+
+
+def test_the_api_lists_its_resources(api):
+    for name in ("profileAndServices", "profileAndServicesExt"):
+        reply = api.get(f"/{ORG}/campaign/{name}/", headers=H)
+        assert reply.status_code == 200
+        body = reply.json()
+        assert body["apiName"] == "resourceType"
+        assert body["profile"]["data"] == f"/{name}/profile/"
+        meta = api.get(local(api, body["profile"]["href"]), headers=H)
+        assert meta.status_code == 200 and meta.json()["name"] == "profile"
+    assert api.post(f"/{ORG}/campaign/profileAndServices/", json={}, headers=H).status_code == 404

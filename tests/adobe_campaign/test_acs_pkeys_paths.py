@@ -51,6 +51,7 @@ def test_paths():
     assert (target.ext, target.segments, target.count) == (True, ("byEmail", "byText"), True)
     assert parse(f"profileAndServices/profile/{AMY}.json").segments == (AMY,)
     assert parse("profileAndServices/resourceType/profile").resource == "resourceType"
-    for bad in ("", "profileAndServices", "profileAndServices/service", "nope/profile",
+    assert parse("profileAndServicesExt/") == paths.Target("profileAndServicesExt", "", (), False)
+    for bad in ("", "profileAndServices/_count", "profileAndServices/service", "nope/profile",
                 "profileAndServices/resourceType/profile/_count", "profileAndServices/profile/_count/x"):
         assert parse(bad) is None, bad

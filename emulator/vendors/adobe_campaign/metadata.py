@@ -27,6 +27,15 @@ def resource(fields: tuple[FieldSpec, ...], base: str, api: str) -> dict[str, An
     }
 
 
+def resources(base: str, api: str) -> dict[str, Any]:
+    """``GET /profileAndServices[Ext]/``: the resources of the API, as the custom-resources page
+    shows them (``{"apiName": "resourceType", "<name>": {data, href, name, type}}``). Only
+    ``profile`` is emulated, so it is the only one listed."""
+    return {"apiName": "resourceType",
+            "profile": {"data": f"/{api}/profile/", "href": f"{base}/{api}/profile/metadata",
+                        "label": "Profiles", "name": "profile", "type": "item"}}
+
+
 def filters(api: str) -> dict[str, Any]:
     return {
         "byEmail": {"category": "99_none", "data": f"/{api}/profile/byEmail?email=$value",

@@ -357,6 +357,9 @@ class Campaign:
     def filters_metadata(self, api: str) -> dict[str, Any]:
         return metadata.filters(api)
 
+    def resources(self, api: str) -> dict[str, Any]:
+        return metadata.resources(self.base, api)
+
 
 class _KeyedRows:
     """The profiles in store order, read by key only where a page slices them."""

@@ -20,7 +20,7 @@ FILTERS = ("byEmail", "byText")
 @dataclass(frozen=True)
 class Target:
     api: str = ""
-    resource: str = ""  # "profile" | "resourceType"
+    resource: str = ""  # "profile" | "resourceType" | "" (the API itself)
     segments: tuple[str, ...] = field(default_factory=tuple)  # after the resource, no empties
     count: bool = False
 
@@ -45,7 +45,7 @@ def parse(rest: str) -> Target | None:
         count = True
         tail = tail[:-1]
     if not tail:
-        return None
+        return None if count else Target(api, "", (), False)  # the API's list of resources
     resource, segments = tail[0], tuple(tail[1:])
     if resource.endswith(".json"):
         resource = resource[: -len(".json")]

@@ -58,6 +58,10 @@ def handle(org: str, rest: str) -> Response:
 
 def _answer(campaign: model.Campaign, target: paths.Target) -> Response:
     method = request.method
+    if target.resource == "":
+        if method != "GET":
+            raise errors.unknown_route()
+        return json_response(campaign.resources(target.api))
     if target.resource == "resourceType":
         if method != "GET":
             raise errors.unknown_route()
