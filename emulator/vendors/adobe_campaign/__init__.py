@@ -12,7 +12,7 @@ from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import fixtures, model
+from . import errors, fixtures, model
 
 if TYPE_CHECKING:
     from ...app import Emulator
@@ -40,10 +40,16 @@ class AdobeCampaign(Vendor):
         with emulator.store.transaction():
             for organization in data.get("organizations") or []:
                 fixtures.load_organization(emulator.store, emulator.clock, organization)
+                if "settings" in organization:
+                    emulator.realism.update(self.name, organization["id"], organization["settings"], replace=True)
 
     def export_fixtures(self, emulator: Emulator) -> dict[str, Any]:
-        return {"organizations": [fixtures.export_organization(emulator.store, org)
-                                  for org in self.tenants(emulator)]}
+        organizations = [fixtures.export_organization(emulator.store, org) for org in self.tenants(emulator)]
+        for organization in organizations:
+            settings = emulator.realism.stored(self.name, organization["id"])
+            if settings:
+                organization["settings"] = settings
+        return {"organizations": organizations}
 
     def counts(self, emulator: Emulator) -> dict[str, int]:
         tenants = self.tenants(emulator)
@@ -62,6 +68,23 @@ class AdobeCampaign(Vendor):
         if match and model.organization(emulator.store, match.group(1)) is not None:
             return match.group(1)
         return None
+
+    def fault_response(self, request: Request, kind: str, status: int | None = None,
+                       message: str | None = None) -> Response:
+        """Adobe I/O's throttling answer (429 ``429050``) for a quota or a 429; its credential
+        errors for a bare 401 or 403; Campaign's generic ``RST-360011`` for a 500; otherwise the
+        ``{"code", "message"}`` body of the Adobe gateway's 5xx (503 by default), with the
+        status's reason phrase unless the rule gives a message."""
+        code = 429 if kind == "quota" else (status or 503)
+        if code == 429:
+            return errors.GatewayError(429, "429050", message or "Too many requests").render()
+        if message is None and code == 401:
+            return errors.invalid_token().render()
+        if message is None and code == 403:
+            return errors.invalid_api_key().render()
+        if message is None:
+            message = errors.RST if code == 500 else errors.status_line(code).partition(" ")[2] or "Error"
+        return errors.CampaignError(message, code).render()
 
     def http_error(self, request: Request, status: int, description: str) -> Response:
         from .routes import http_error

@@ -428,6 +428,8 @@ class OrganizationSchema(Schema):
     api_key = fields.String(load_default=None)
     custom_fields = fields.List(fields.Nested(CustomFieldSchema), load_default=None)
     profiles = fields.List(fields.Raw(), load_default=list)
+    #: optional realism settings (faults, daily_call_limit; emulator/realism/settings.py)
+    settings = fields.Nested(lambda: _settings_schema())
 
     @validates_schema
     def _check(self, data: dict[str, Any], **kw: Any) -> None:
@@ -464,3 +466,11 @@ class FixturesSchema(Schema):
         ids = [o["id"] for o in data.get("organizations") or []]
         if len(set(ids)) != len(ids):
             raise ValidationError("an organization appears twice", "organizations")
+
+
+def _settings_schema() -> Schema:
+    from ...realism.settings import schema
+    from . import VENDOR
+
+    return schema(VENDOR, fixtures=True)
+
