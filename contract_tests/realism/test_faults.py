@@ -3,6 +3,7 @@ tenant, method and path, a count, a seeded probability; a faulted write changes 
 from __future__ import annotations
 
 from emulator.realism.rules import draw
+from emulator.seeding import demo_fixtures
 from emulator.vendors.copernica.errors import LOADBALANCER_PAGE
 
 from .knobs import DEMO, OTHER, OTHER_PROFILE, PROFILE, TOKEN, add_rule, rule_now
@@ -147,6 +148,15 @@ def test_a_reset_of_the_tenant_forgets_its_rules(api):
     add_rule(api, fault={"status": 503})
     assert api.post("/_emulator/reset", json={"vendor": "copernica", "tenant": DEMO}).status_code == 200
     assert api.get("/_emulator/faults").json() == {"faults": []}
+
+
+def test_rule_ids_are_handed_out_in_order_and_never_reused(api):
+    assert [add_rule(api, fault={})["id"] for _ in range(2)] == ["r1", "r2"]
+    assert api.delete("/_emulator/faults/r2").json() == {"deleted": 1}
+    assert add_rule(api, tenant=OTHER, fault={})["id"] == "r3"
+    assert api.post("/_emulator/reset").status_code == 200
+    api.seed(demo_fixtures())
+    assert add_rule(api, fault={})["id"] == "r1"
 
 
 def test_a_rule_with_an_id_given_keeps_it_and_a_second_one_is_refused(api):

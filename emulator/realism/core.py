@@ -30,6 +30,7 @@ class Realism:
         self.store = emulator.store
         self._lock = threading.Lock()
         self._counters: dict[tuple[str, str, str], RollingCounter] = {}
+        self._last_id = 0  # the highest r<n> rule id handed out since the last full reset
         # Vendors whose requests must be looked at. Only ever grows (a snapshot restored later
         # may bring settings back), so a vendor pays nothing until realism is first used on it.
         self._watched: set[str] = {v.name for v in VENDORS if any(
@@ -81,6 +82,8 @@ class Realism:
             if own & set(changes):
                 found.write_settings(self.emulator, tenant, {k: v for k, v in changes.items() if k in own})
             changes = {k: v for k, v in changes.items() if k not in own}
+            if changes.get("faults"):
+                changes["faults"] = self._with_ids(changes["faults"])
             current = {} if replace else (self.store.get(vendor, tenant, COLLECTION, KEY) or {})
             merged = keys.explicit(found, {**current, **changes})
             if merged:
@@ -104,11 +107,29 @@ class Realism:
     def add_rule(self, vendor: str, tenant: str, rule: dict[str, Any]) -> dict[str, Any]:
         self.require_tenant(vendor, tenant)
         with self.store.transaction():
-            if any(r["id"] == rule["id"] for r in self.rules()):
+            if "id" in rule and any(r["id"] == rule["id"] for r in self.rules()):
                 raise EmulatorError(f"a rule with id {rule['id']!r} exists already", 409)
             current = self.stored(vendor, tenant).get("faults", [])
             self.update(vendor, tenant, {"faults": [*current, rule]})
-        return {"vendor": vendor, "tenant": tenant, **export_rule(rule)}
+            added = self.stored(vendor, tenant)["faults"][-1]
+        return {"vendor": vendor, "tenant": tenant, **added}
+
+    def _with_ids(self, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rules without an id get the next ``r<n>``: deterministic (1 + the highest number in
+        use, or handed out since the last full reset), so ids repeat from run to run."""
+        if all("id" in r for r in rules):
+            return rules
+        numbers = [int(r["id"][1:]) for r in self.rules() + rules
+                   if "id" in r and r["id"][:1] == "r" and r["id"][1:].isdigit()]
+        with self._lock:
+            self._last_id = max([self._last_id, *numbers])
+            named = []
+            for rule in rules:
+                if "id" not in rule:
+                    self._last_id += 1
+                    rule = {"id": f"r{self._last_id}", **rule}
+                named.append(rule)
+        return named
 
     def delete_rules(self, vendor: str | None = None, tenant: str | None = None,
                      rule_id: str | None = None) -> int:
@@ -154,6 +175,8 @@ class Realism:
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         """Forget quota usage (the settings go with the tenant's state in the Store)."""
         with self._lock:
+            if vendor is None and tenant is None:
+                self._last_id = 0
             for key in [k for k in self._counters
                         if (vendor is None or k[0] == vendor) and (tenant is None or k[1] == tenant)]:
                 del self._counters[key]

@@ -12,11 +12,10 @@ from __future__ import annotations
 import math
 import random
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 Doc = dict[str, Any]
 CONNECTION_FAULTS = ("reset", "empty", "truncated")
@@ -122,10 +121,6 @@ class RuleSchema(Schema):
         if "fault" not in data and "latency" not in data:
             raise ValidationError("A rule needs a 'fault', a 'latency', or both.")
 
-    @post_load
-    def _with_id(self, data: Doc, **kwargs) -> Doc:
-        data.setdefault("id", secrets.token_hex(4))
-        return data
 
 
 def export_rule(rule: Doc) -> Doc:
