@@ -188,7 +188,7 @@ def test_bad_rules_are_refused_naming_what_is_wrong(api):
     assert _refused(api, {**scope, "fault": {"connection": "hangup"}}) == (
         400, "rule.fault.connection: Must be one of: reset, empty, truncated.")
     assert _refused(api, {**scope, "fault": {"connection": "reset", "status": 503}}) == (
-        400, "rule.fault: A connection reset sends no answer; drop 'status'.")
+        400, "rule.fault: A 'reset' connection fault sends no answer; drop 'status'.")
     assert _refused(api, {**scope, "fault": {}, "probability": 1.5}) == (
         400, "rule.probability: Must be greater than or equal to 0 and less than or equal to 1.")
     assert _refused(api, {**scope, "fault": {}, "path": "/v3/(("}) == (

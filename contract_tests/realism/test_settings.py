@@ -32,7 +32,7 @@ def test_the_list_limit_cap_is_per_tenant(api):
     assert (page["start"], page["limit"], page["count"]) == (0, 2, 2)
     assert [p["ID"] for p in page["data"]] == ["1", "2"]
     assert api.get(f"/v3/database/1/profileids?{TOKEN}&limit=10").json() == [1, 2]
-    other = api.get(f"/v3/database/2/profiles?access_token=other-copernica-token&limit=5000").json()
+    other = api.get("/v3/database/2/profiles?access_token=other-copernica-token&limit=5000").json()
     assert other["limit"] == 1000
 
 

@@ -70,7 +70,7 @@ class FaultSchema(Schema):
         if data.get("connection") in ("reset", "empty"):
             extra = sorted(set(data) - {"connection"})
             if extra:
-                raise ValidationError(f"A connection {data['connection']} sends no answer; drop {extra[0]!r}.")
+                raise ValidationError(f"A '{data['connection']}' connection fault sends no answer; drop {extra[0]!r}.")
         if "content_type" in data and "body" not in data:
             raise ValidationError("'content_type' goes with 'body'.", "content_type")
         for name in data.get("headers", {}):

@@ -113,4 +113,3 @@ class Vendor:
         code = status or (429 if kind == "quota" else 503)
         text = message or f"{code} {HTTP_STATUS_CODES.get(code, 'Error')}"
         return Response(text + "\n", status=code, mimetype="text/plain")
-

@@ -16,7 +16,8 @@ def rule(**spec) -> dict:
 
 
 def test_a_loaded_rule_has_every_default():
-    assert RuleSchema().load({"fault": {}}) == {"fault": {}, "probability": 1.0, "seed": 0, "count": None, "matched": 0, "fired": 0}
+    assert RuleSchema().load({"fault": {}}) == {"fault": {}, "probability": 1.0, "seed": 0, "count": None,
+                                                "matched": 0, "fired": 0}
 
 
 def test_matching_by_method_and_whole_path():
@@ -96,13 +97,16 @@ def test_uniform_and_lognormal_delays_stay_in_bounds_and_look_like_their_distrib
 @pytest.mark.parametrize("spec, message", [
     ({}, {"_schema": ["A rule needs a 'fault', a 'latency', or both."]}),
     ({"fault": {"connection": "empty", "body": "x"}}, {"fault": {"_schema": [
-        "A connection empty sends no answer; drop 'body'."]}}),
+        "A 'empty' connection fault sends no answer; drop 'body'."]}}),
     ({"fault": {"content_type": "text/plain"}}, {"fault": {"content_type": ["'content_type' goes with 'body'."]}}),
-    ({"fault": {"headers": {"X-A": "a\nb"}}}, {"fault": {"headers": ["Header values cannot hold control characters."]}}),
+    ({"fault": {"headers": {"X-A": "a\nb"}}},
+     {"fault": {"headers": ["Header values cannot hold control characters."]}}),
     ({"fault": {"headers": {"bad name": "x"}}}, {"fault": {"headers": {"bad name": {"key": [
         "String does not match expected pattern."]}}}}),
-    ({"latency": {"lognormal": {"median": 1}}}, {"latency": {"lognormal": ["Give both 'median' (seconds) and 'sigma'."]}}),
-    ({"latency": {"fixed": 601}}, {"latency": {"fixed": ["Must be greater than or equal to 0 and less than or equal to 600.0."]}}),
+    ({"latency": {"lognormal": {"median": 1}}},
+     {"latency": {"lognormal": ["Give both 'median' (seconds) and 'sigma'."]}}),
+    ({"latency": {"fixed": 601}},
+     {"latency": {"fixed": ["Must be greater than or equal to 0 and less than or equal to 600.0."]}}),
     ({"fault": {}, "count": -1}, {"count": ["Must be greater than or equal to 0."]}),
     ({"fault": {}, "id": "has space"}, {"id": ["String does not match expected pattern."]}),
 ])

@@ -473,4 +473,3 @@ def _settings_schema() -> Schema:
     from . import VENDOR
 
     return schema(VENDOR, fixtures=True)
-

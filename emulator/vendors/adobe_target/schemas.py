@@ -168,4 +168,3 @@ def _settings_schema() -> Any:
     from . import VENDOR
 
     return schema(VENDOR, fixtures=True)
-

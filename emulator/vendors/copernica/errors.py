@@ -64,4 +64,3 @@ LOADBALANCER_PAGE = """<!DOCTYPE html>
 
 def loadbalancer_error(status: int = 503) -> Response:
     return Response(LOADBALANCER_PAGE, status=status, mimetype="text/html")
-
