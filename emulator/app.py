@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import seeding
+from . import journal, seeding
 from .clock import Clock
 from .deferred import WorkQueue
 from .errors import EmulatorError, emulator_error
@@ -32,6 +32,7 @@ class Emulator:
         self.store = store if store is not None else Store(settings.data, settings.flush_interval)
         self.clock = Clock()
         self.work = WorkQueue(self.clock)
+        self.journal = journal.Journal(settings.journal_size)
         self.vendors = VENDORS
         self.ready = threading.Event()
         self._closed = False
@@ -52,6 +53,7 @@ class Emulator:
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         self.work.clear()
+        self.journal.clear(vendor, tenant)
         for v in self.vendors:
             if vendor is None or v.name == vendor:
                 v.reset(self, tenant)
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         app.register_blueprint(vendor.blueprint())
 
     _register_error_handlers(app)
+    journal.register_hooks(app)  # the request journal (emulator/journal.py)
     if load_fixtures:
         emulator.load_start_fixtures()
     emulator.ready.set()
