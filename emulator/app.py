@@ -87,12 +87,27 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     for vendor in VENDORS:
         app.register_blueprint(vendor.blueprint())
 
+    app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
     _register_error_handlers(app)
     journal.register_hooks(app)  # the request journal (emulator/journal.py)
     if load_fixtures:
         emulator.load_start_fixtures()
     emulator.ready.set()
     return app
+
+
+class _VendorPaths:
+    """WSGI middleware: hands each vendor's router the path as that vendor reads it."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        vendor = vendor_for_path(path)
+        if vendor is not None:
+            environ["PATH_INFO"] = vendor.canonical_path(path)
+        return self.wsgi_app(environ, start_response)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -82,6 +82,8 @@ def apply(emulator: Emulator, document: Any) -> dict[str, Any]:
     loaded = validate(document)
     with emulator.store.transaction():
         for key, section in loaded.items():
+            vendor_named(key).check_fixtures(emulator, section)
+        for key, section in loaded.items():
             vendor_named(key).load_fixtures(emulator, section)
     return loaded
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from .base import Vendor
+from .copernica import VENDOR as COPERNICA
 
-
-VENDORS: tuple[Vendor, ...] = ()
+VENDORS: tuple[Vendor, ...] = (COPERNICA,)
 
 
 def vendor_named(name: str) -> Vendor | None:

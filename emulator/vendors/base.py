@@ -37,6 +37,10 @@ class Vendor:
         """
         raise NotImplementedError
 
+    def check_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
+        """Refuse (``EmulatorError``) a validated section that conflicts with the current state,
+        before any section of the document is applied."""
+
     def load_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
         """Apply an already validated section (adds or replaces what it names)."""
         raise NotImplementedError
@@ -67,6 +71,11 @@ class Vendor:
         return None
 
     # -- answers for requests no route of the vendor handled ---------------------------------
+    def canonical_path(self, path: str) -> str:
+        """The path the vendor's router sees (e.g. with doubled slashes merged), applied
+        before routing so that werkzeug never answers with a redirect the vendor doesn't send."""
+        return path
+
     def owns(self, path: str) -> bool:
         return bool(self.path_pattern.match(path))
 

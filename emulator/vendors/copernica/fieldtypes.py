@@ -1,0 +1,128 @@
+"""Copernica's field types, and how a value sent by a client is stored (vendor-apis.md §4.5).
+
+Copernica is PHP on MySQL: a value is cast the way PHP casts it, never refused, and comes back
+as a string. Integer ``"12abc"`` is stored as ``"12"``, a select value that is not one of the
+choices as ``""``, an unparseable date as ``"0000-00-00"``. Clients rely on this leniency, so
+the emulator copies it rather than validating.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+TYPES = ("text", "email", "integer", "float", "select", "date", "datetime", "empty_date", "empty_datetime")
+
+_INT_PREFIX = re.compile(r"^\s*[+-]?\d+")
+_FLOAT_PREFIX = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+                 "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S", "%Y%m%d")
+
+
+def php_int(value: Any) -> int:
+    """PHP's ``(int)`` cast: leading digits of a string, truncation of a float, 0 otherwise."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and abs(value) != float("inf") else 0
+    if isinstance(value, str):
+        match = _FLOAT_PREFIX.match(value)
+        if match and ("e" in match.group(0).lower() or "." in match.group(0)):
+            return php_int(float(match.group(0)))
+        match = _INT_PREFIX.match(value)
+        return int(match.group(0)) if match else 0
+    return 0
+
+
+def php_float(value: Any) -> float:
+    """PHP's ``(float)`` cast: the leading number of a string, 0 otherwise."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        match = _FLOAT_PREFIX.match(value)
+        return float(match.group(0)) if match else 0.0
+    return 0.0
+
+
+def php_bool(value: Any) -> bool:
+    """How Copernica reads a boolean URL parameter such as ``create``, ``async`` or ``total``:
+    ``true``/``yes`` (any case) or a number ≥ 1 are true; anything else is false."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value >= 1
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lower()
+    if text in ("true", "yes"):
+        return True
+    return php_float(text) >= 1 if _FLOAT_PREFIX.match(text) else False
+
+
+def format_float(number: float) -> str:
+    """PHP's float-to-string: ``2.0`` is ``"2"``, ``1.5`` is ``"1.5"``."""
+    if number == int(number) and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, (int, str)):
+        return str(value)
+    if isinstance(value, float):
+        return format_float(value)
+    return ""  # arrays, objects and null become empty, as PHP's string conversion of them does
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """A ``strtotime``-like parse of the formats clients send; None when it cannot be read."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None)
+
+
+def normalize(field_type: str, value: Any, choices: list[str] | None = None) -> str:
+    """The string Copernica stores for ``value`` in a field of ``field_type``."""
+    if field_type == "integer":
+        return str(php_int(value))
+    if field_type == "float":
+        return format_float(php_float(value))
+    if field_type == "select":
+        text = _as_text(value)
+        return text if text in (choices or []) else ""
+    if field_type in ("date", "empty_date", "datetime", "empty_datetime"):
+        with_time = "datetime" in field_type
+        empty = "" if field_type.startswith("empty_") else ("0000-00-00 00:00:00" if with_time else "0000-00-00")
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return empty
+        return parsed.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
+    return _as_text(value)  # text, email: no validation, no trimming
+
+
+def choices_of(field: dict[str, Any]) -> list[str]:
+    """A select field's choices: its ``value`` holds them one per line."""
+    return [c for c in str(field.get("value", "")).split("\n") if c != ""]
+
+
+def default_value(field: dict[str, Any]) -> str:
+    """The value a new profile gets in ``field``: its default, normalised; a select starts empty."""
+    if field["type"] == "select":
+        return ""
+    return normalize(field["type"], field.get("value", ""))

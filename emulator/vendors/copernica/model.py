@@ -1,0 +1,398 @@
+"""Copernica's behaviour on the store: accounts, databases, fields, interests and profiles.
+
+Plain Python, no Flask: ``routes`` turns requests into these calls and the results into
+answers. Everything a method changes is validated first and written under the store's lock,
+so a refused request changes nothing and concurrent requests never interleave half-way.
+
+Store layout (vendor ``copernica``, tenant = account name):
+``account/account`` the account (name, access token), ``databases/<ID>`` a database with its
+field and interest definitions, ``profiles/<ID>`` a profile with the field values that were
+set on it (values of fields it never had come from the field's default when read).
+"""
+from __future__ import annotations
+
+import hmac
+import random
+import secrets
+from collections.abc import Callable, Iterable
+from hashlib import sha1
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from ...store import Store
+from . import errors
+from .errors import CopernicaError
+from .fieldtypes import TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
+from .requestdata import as_list
+from .schemas import FIELD_NAME
+from .selection import compile_selection, parse
+
+if TYPE_CHECKING:
+    from ...clock import Clock
+
+VENDOR = "copernica"
+#: Copernica writes times in its own local time (vendor-apis.md §4.6)
+COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+Doc = dict[str, Any]
+
+
+def new_secret() -> str:
+    """28 lowercase hex characters, like the live API's profile secrets."""
+    return secrets.token_hex(14)
+
+
+def new_access_token() -> str:
+    return secrets.token_hex(16)
+
+
+class Account:
+    """One Copernica account (the tenant an access token selects)."""
+
+    def __init__(self, store: Store, clock: Clock, name: str):
+        self.store = store
+        self.clock = clock
+        self.name = name
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def now(self) -> str:
+        return self.clock.now().astimezone(COPERNICA_TZ).strftime(TIME_FORMAT)
+
+    def _get(self, collection: str, key: str) -> Doc | None:
+        return self.store.get(VENDOR, self.name, collection, key)
+
+    def _put(self, collection: str, key: str, doc: Doc) -> None:
+        self.store.put(VENDOR, self.name, collection, key, doc)
+
+    def _next_id(self, collection: str) -> str:
+        return str(self.store.next_id(VENDOR, self.name, collection))
+
+    # -- identity ----------------------------------------------------------------------------
+    def identity(self) -> Doc:
+        account = self._get("account", "account") or {}
+        number = int(sha1(self.name.encode()).hexdigest()[:6], 16)
+        return {
+            "id": str(number),
+            "name": self.name,
+            "description": account.get("description", ""),
+            "company": account.get("company", ""),
+            "customer": {"id": str(number), "name": account.get("company") or self.name},
+            "usedBy": [],
+            "license": {"name": "emulated", "features": ["rest"]},
+        }
+
+    # -- databases ---------------------------------------------------------------------------
+    def databases(self) -> list[Doc]:
+        docs = self.store.search(VENDOR, self.name, "databases")
+        return sorted((dict(d) for d in docs), key=lambda d: int(d["ID"]))
+
+    def database(self, ref: str) -> Doc:
+        """A database by numeric ID or by name (names match case-insensitively)."""
+        if ref.isdigit():
+            found = self._get("databases", str(int(ref)))
+        else:
+            found = next((d for d in self.databases() if d["name"].lower() == ref.lower()), None)
+        if found is None:
+            raise CopernicaError(errors.NO_DATABASE)
+        return found
+
+    def create_database(self, body: Doc) -> str:
+        name = body.get("name")
+        if not isinstance(name, str) or not FIELD_NAME.match(name):
+            raise CopernicaError(errors.INVALID_DATABASE_NAME)
+        with self.store.transaction():
+            if any(d["name"].lower() == name.lower() for d in self.databases()):
+                raise CopernicaError(errors.DATABASE_EXISTS)
+            database_id = self._next_id("databases")
+            description = body.get("description", "")
+            self._put("databases", database_id, {
+                "ID": database_id, "name": name,
+                "description": description if isinstance(description, str) else "",
+                "fields": [], "interests": [],
+            })
+        return database_id
+
+    # -- fields and interests ----------------------------------------------------------------
+    def create_field(self, database_ref: str, body: Doc) -> str:
+        name, field_type = body.get("name"), body.get("type", "text")
+        if not isinstance(name, str) or not FIELD_NAME.match(name):
+            raise CopernicaError(errors.INVALID_FIELD_NAME)
+        if field_type not in TYPES:
+            raise CopernicaError(errors.INVALID_FIELD_TYPE)
+        with self.store.transaction():
+            database = self.database(database_ref)
+            if any(f["name"].lower() == name.lower() for f in database["fields"]):
+                raise CopernicaError(errors.FIELD_EXISTS)
+            field_id = self._next_id("fields")
+            database["fields"].append(make_field({**body, "ID": field_id, "type": field_type}))
+            self._put("databases", database["ID"], database)
+        return field_id
+
+    def create_interest(self, database_ref: str, body: Doc) -> str:
+        name, group = body.get("name"), body.get("group", "")
+        if not isinstance(name, str) or not FIELD_NAME.match(name):
+            raise CopernicaError(errors.INVALID_INTEREST_NAME)
+        with self.store.transaction():
+            database = self.database(database_ref)
+            if any(i["name"].lower() == name.lower() for i in database["interests"]):
+                raise CopernicaError(errors.INTEREST_EXISTS)
+            interest_id = self._next_id("interests")
+            database["interests"].append({"ID": interest_id, "name": name,
+                                          "group": group if isinstance(group, str) else ""})
+            self._put("databases", database["ID"], database)
+        return interest_id
+
+    # -- profiles: reading -----------------------------------------------------------------------
+    def profile(self, profile_id: str) -> Doc:
+        found = self._get("profiles", str(int(profile_id))) if profile_id.isdigit() else None
+        if found is None:
+            raise CopernicaError(errors.NO_ENTITY)
+        return found
+
+    def render(self, profile: Doc, database: Doc | None = None, *, in_list: bool = False) -> Doc:
+        """A profile as the API shows it: every field of its database, values as strings."""
+        database = database or self._get("databases", profile["database"])
+        removed = profile["removed"] and not in_list
+        values = {} if database is None else field_values(profile, database)
+        return {
+            "ID": profile["ID"],
+            "fields": {name: "" for name in values} if removed else values,
+            "interests": [] if removed else list(profile["interests"]),
+            "database": profile["database"],
+            "secret": profile["secret"],
+            "created": profile["created"],
+            "modified": profile["modified"],
+            "removed": False if in_list else profile["removed"],
+        }
+
+    def select(self, database: Doc, expressions: Iterable[str] | None) -> list[Doc]:
+        """Non-removed profiles of ``database`` matching the selection, in ID order."""
+        matches = compile_selection(parse(expressions or [], database["fields"]))
+        database_id = database["ID"]
+        found = self.store.search(VENDOR, self.name, "profiles", lambda p: (
+            p["database"] == database_id and p["removed"] is False
+            and matches(p, field_values(p, database))))
+        return sorted(found, key=lambda p: int(p["ID"]))
+
+    def list_profiles(self, database_ref: str, params: Doc, expressions: list[str] | None) -> Doc:
+        database = self.database(database_ref)
+        start, limit = params["start"], params["limit"]
+        profiles = self.select(database, expressions)
+        profiles = order_profiles(profiles, database, params["orderby"], params["descending"])
+        page = profiles[start:start + limit] if start >= 0 and limit >= 0 else []
+        rendered = [self.render(p, database, in_list=True) for p in page]
+        if params["dataonly"]:
+            rendered = [{k: r[k] for k in ("ID", "fields", "interests", "modified")} for r in rendered]
+        return list_wrapper(rendered, start, limit, len(profiles) if params["total"] else None)
+
+    def profile_ids(self, database_ref: str, params: Doc) -> list[int]:
+        database = self.database(database_ref)
+        ids = [int(p["ID"]) for p in self.select(database, None)]
+        start, limit = params["start"], params["limit"]
+        return ids[start:start + limit] if start >= 0 and limit >= 0 else []
+
+    # -- profiles: writing -----------------------------------------------------------------------
+    def create_profile(self, database_ref: str, body: Any) -> str:
+        profile_fields, interests = check_profile_body(body)
+        with self.store.transaction():
+            database = self.database(database_ref)
+            return self._insert(database, profile_fields, interests)
+
+    def _insert(self, database: Doc, profile_fields: Doc, interests: Any) -> str:
+        now = self.now()
+        profile = {"ID": self._next_id("profiles"), "database": database["ID"], "fields": {},
+                   "interests": [], "secret": new_secret(), "created": now, "modified": now,
+                   "removed": False}
+        apply_values(profile, database, profile_fields, interests)
+        self._put("profiles", profile["ID"], profile)
+        return profile["ID"]
+
+    def update_profiles(self, database_ref: str, expressions: list[str], body: Any,
+                        create: bool) -> tuple[int, str | None]:
+        """``PUT database/<id>/profiles``: update every match, or create when none matched.
+
+        Returns (profiles matched, ID of the created profile or None).
+        """
+        profile_fields, interests = check_profile_body(body)
+        with self.store.transaction():
+            database = self.database(database_ref)
+            matched = self.select(database, expressions)
+            for profile in matched:
+                self._update(dict(profile), database, profile_fields, interests)
+            if not matched and create:
+                return 0, self._insert(database, profile_fields, interests)
+            return len(matched), None
+
+    def _update(self, profile: Doc, database: Doc, profile_fields: Doc, interests: Any,
+                secret: Any = None) -> None:
+        if profile["removed"] is not False:
+            return  # a removed profile never changes, and its ``modified`` stays put
+        profile = {**profile, "fields": dict(profile["fields"]), "interests": list(profile["interests"])}
+        changed = apply_values(profile, database, profile_fields, interests)
+        new_code = isinstance(secret, str) and secret != "" and secret != profile["secret"]
+        if new_code:
+            profile["secret"] = secret  # a new secret alone does not move ``modified``
+        if changed:
+            profile["modified"] = self.now()
+        if changed or new_code:
+            self._put("profiles", profile["ID"], profile)
+
+    def update_profile(self, profile_id: str, body: Any) -> None:
+        """``PUT profile/<id>``: a non-object ``fields`` is ignored here, not refused."""
+        if not isinstance(body, dict):
+            body = {}
+        profile_fields = body.get("fields")
+        profile_fields = profile_fields if isinstance(profile_fields, dict) else {}
+        with self.store.transaction():
+            profile = self.profile(profile_id)
+            database = self.database(profile["database"])
+            self._update(profile, database, profile_fields, body.get("interests"), body.get("secret"))
+
+    def update_profile_fields(self, profile_id: str, body: Any) -> None:
+        """``PUT profile/<id>/fields``: a flat ``{"field": "value"}`` body."""
+        with self.store.transaction():
+            profile = self.profile(profile_id)
+            database = self.database(profile["database"])
+            self._update(profile, database, body if isinstance(body, dict) else {}, None)
+
+    def profile_interests(self, profile_id: str) -> list[Doc]:
+        profile = self.profile(profile_id)
+        database = self.database(profile["database"])
+        if profile["removed"] is not False:
+            return []
+        return [dict(i) for i in database["interests"] if i["name"] in profile["interests"]]
+
+    def set_profile_interests(self, profile_id: str, body: Any, *, replace: bool) -> None:
+        """POST adds (and, with ``{"name": 0}``, removes) interests; PUT replaces the whole set."""
+        with self.store.transaction():
+            profile = self.profile(profile_id)
+            database = self.database(profile["database"])
+            if replace:
+                wanted = interest_changes(database, body)
+                body = {i["name"]: 1 if wanted.get(i["name"]) else 0 for i in database["interests"]}
+            self._update(profile, database, {}, body)
+
+    def delete_profile(self, profile_id: str, completely: bool = False) -> None:
+        with self.store.transaction():
+            profile = self.profile(profile_id)
+            if profile["removed"] is not False:
+                raise CopernicaError(errors.ALREADY_REMOVED)
+            if completely:
+                self.store.delete(VENDOR, self.name, "profiles", profile["ID"])
+                return
+            profile.update(fields={}, interests=[], removed=self.now())
+            self._put("profiles", profile["ID"], profile)
+
+
+# -- pure helpers ------------------------------------------------------------------------------
+def make_field(spec: Doc) -> Doc:
+    """A field definition with every property the API reports, defaults filled in."""
+    def flag(name: str) -> bool:
+        return php_bool(spec.get(name, False))
+
+    value = spec.get("value", "")
+    return {
+        "ID": str(spec["ID"]), "name": spec["name"], "type": spec.get("type", "text"),
+        "value": value if isinstance(value, str) else str(value),
+        "displayed": flag("displayed"), "ordered": flag("ordered"),
+        "length": max(1, php_int(spec.get("length", 255))),
+        "textlines": max(1, php_int(spec.get("textlines", 1))),
+        "hidden": flag("hidden"), "index": flag("index"),
+    }
+
+
+def field_values(profile: Doc, database: Doc) -> dict[str, str]:
+    stored = profile["fields"]
+    return {f["name"]: stored[f["name"]] if f["name"] in stored else default_value(f)
+            for f in database["fields"]}
+
+
+def check_profile_body(body: Any) -> tuple[Doc, Any]:
+    """The ``fields`` and ``interests`` of a create/update body; ``fields`` must be an object."""
+    if isinstance(body, list) and not body:
+        body = {}  # PHP cannot tell an empty JSON array from an empty object
+    if not isinstance(body, dict):
+        raise CopernicaError(errors.INVALID_DATA)
+    profile_fields = body.get("fields", {})
+    if isinstance(profile_fields, list) and not profile_fields:
+        profile_fields = {}
+    if not isinstance(profile_fields, dict):
+        raise CopernicaError(errors.INVALID_DATA)
+    return profile_fields, body.get("interests")
+
+
+def interest_changes(database: Doc, interests: Any) -> dict[str, bool]:
+    """``["football"]`` or ``{"Football": 1, "baseball": 0}`` → {defined name: wanted}; unknown names ignored."""
+    by_name = {i["name"].lower(): i["name"] for i in database["interests"]}
+    interests = as_list(interests)
+    if isinstance(interests, list):
+        pairs = [(name, True) for name in interests if isinstance(name, str)]
+    elif isinstance(interests, dict):
+        pairs = [(name, php_bool(value)) for name, value in interests.items()]
+    else:
+        pairs = []
+    return {by_name[name.lower()]: wanted for name, wanted in pairs if name.lower() in by_name}
+
+
+def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: Any) -> bool:
+    """Set normalised field values and interests on ``profile`` (in place); True if anything changed."""
+    changed = False
+    by_name = {f["name"].lower(): f for f in database["fields"]}
+    current = field_values(profile, database)
+    for key, value in profile_fields.items():  # a later key wins, even one differing only in case
+        field = by_name.get(str(key).lower())
+        if field is None:
+            continue  # unknown fields are silently ignored
+        new = normalize(field["type"], value, choices_of(field))
+        if new != current[field["name"]]:
+            changed = True
+        current[field["name"]] = new
+        profile["fields"][field["name"]] = new
+    have = set(profile["interests"])
+    for name, wanted in interest_changes(database, interests).items():
+        if wanted and name not in have:
+            have.add(name)
+            changed = True
+        elif not wanted and name in have:
+            have.discard(name)
+            changed = True
+    profile["interests"] = [i["name"] for i in database["interests"] if i["name"] in have]
+    return changed
+
+
+def order_profiles(profiles: list[Doc], database: Doc, orderby: str, descending: bool) -> list[Doc]:
+    key: Callable[[Doc], Any]
+    orderby = orderby.strip().lower()
+    field = next((f for f in database["fields"] if orderby in (f["name"].lower(), f["ID"])), None)
+    if field is not None:
+        cast = {"integer": php_int, "float": php_float}.get(field["type"], str.casefold)
+        key = lambda p: (cast(field_values(p, database)[field["name"]]), int(p["ID"]))  # noqa: E731
+    elif orderby == "modified":
+        key = lambda p: (p["modified"], int(p["ID"]))  # noqa: E731
+    elif orderby == "random":
+        shuffled = list(profiles)
+        random.shuffle(shuffled)
+        return shuffled
+    else:
+        key = lambda p: int(p["ID"])  # noqa: E731
+    return sorted(profiles, key=key, reverse=descending)
+
+
+def list_wrapper(data: list[Any], start: int, limit: int, total: int | None) -> Doc:
+    """Copernica's paged list: ``{"start","limit","count","total","data"}`` (``total`` optional)."""
+    wrapper: Doc = {"start": start, "limit": limit, "count": len(data)}
+    if total is not None:
+        wrapper["total"] = total
+    wrapper["data"] = data
+    return wrapper
+
+
+def account_for_token(store: Store, clock: Clock, token: str | None) -> Account | None:
+    if not token:
+        return None
+    for tenant in store.tenants(VENDOR):
+        account = store.get(VENDOR, tenant, "account", "account")
+        if account and hmac.compare_digest(account["access_token"].encode(), token.encode()):
+            return Account(store, clock, tenant)
+    return None

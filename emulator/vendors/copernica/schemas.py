@@ -1,0 +1,241 @@
+"""marshmallow schemas for Copernica: the fixtures section, request parameters, responses.
+
+The fixtures schemas reject unknown keys (so ``POST /_emulator/seed`` can name them); the
+request-parameter schemas never reject anything, because Copernica never does: they apply
+PHP's casts (``limit=abc`` is 0, ``total=yes`` is true), see ``fieldtypes``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, post_load, validate, validates_schema
+from marshmallow import fields as mf
+
+from .fieldtypes import TYPES, php_bool, php_int
+
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DATETIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+SECRET = re.compile(r"^[0-9a-f]{28}$")
+MAX_LIMIT = 1000
+
+
+class CopernicaId(mf.Field):
+    """An ID as Copernica writes it: a string of digits (a JSON number is accepted too)."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit() \
+                or int(value) < 1:
+            raise ValidationError("Must be a positive integer or a string of digits.")
+        return str(int(value))
+
+    def _serialize(self, value: Any, attr, obj, **kwargs) -> str | None:
+        return None if value is None else str(value)
+
+
+class PhpInt(mf.Field):
+    """A URL parameter read with PHP's ``(int)`` cast; never an error."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> int:
+        return php_int(value)
+
+
+class PhpBool(mf.Field):
+    """A URL parameter read as Copernica reads booleans; never an error."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> bool:
+        return php_bool(value)
+
+
+# -- fixtures -----------------------------------------------------------------------------------
+class FieldFixture(Schema):
+    class Meta:
+        unknown = RAISE
+
+    ID = CopernicaId()
+    name = mf.String(required=True, validate=validate.Regexp(FIELD_NAME, error="Not a valid Copernica field name."))
+    type = mf.String(load_default="text", validate=validate.OneOf(TYPES))
+    value = mf.String(load_default="")  # default value; a select field's choices, one per line
+    displayed = mf.Boolean(load_default=False)
+    ordered = mf.Boolean(load_default=False)
+    length = mf.Integer(load_default=255, validate=validate.Range(min=1, max=65535))
+    textlines = mf.Integer(load_default=1, validate=validate.Range(min=1))
+    hidden = mf.Boolean(load_default=False)
+    index = mf.Boolean(load_default=False)
+
+
+class InterestFixture(Schema):
+    class Meta:
+        unknown = RAISE
+
+    ID = CopernicaId()
+    name = mf.String(required=True, validate=validate.Regexp(FIELD_NAME, error="Not a valid interest name."))
+    group = mf.String(load_default="")
+
+
+class RemovedField(mf.Field):
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> bool | str:
+        if value is False or (isinstance(value, str) and DATETIME_TEXT.match(value)):
+            return value
+        raise ValidationError("Must be false or a 'YYYY-MM-DD hh:mm:ss' time.")
+
+
+class ProfileFixture(Schema):
+    class Meta:
+        unknown = RAISE
+
+    ID = CopernicaId()
+    field_values = mf.Dict(keys=mf.String(), values=mf.Raw(allow_none=True), load_default=dict,
+                           data_key="fields", attribute="fields")
+    interests = mf.Raw(load_default=list)  # ["football"] or {"football": 1, "baseball": 0}
+    secret = mf.String(validate=validate.Regexp(SECRET, error="Must be 28 lowercase hex characters."))
+    created = mf.String(validate=validate.Regexp(DATETIME_TEXT, error="Must be 'YYYY-MM-DD hh:mm:ss'."))
+    modified = mf.String(validate=validate.Regexp(DATETIME_TEXT, error="Must be 'YYYY-MM-DD hh:mm:ss'."))
+    removed = RemovedField(load_default=False)
+
+    @validates_schema
+    def _interests_shape(self, data: dict, **kwargs) -> None:
+        interests = data.get("interests")
+        if isinstance(interests, list) and all(isinstance(i, str) for i in interests):
+            return
+        if isinstance(interests, dict):
+            return
+        raise ValidationError("Must be a list of interest names or an object of name: 0/1.", "interests")
+
+
+class DatabaseFixture(Schema):
+    class Meta:
+        unknown = RAISE
+
+    ID = CopernicaId()
+    name = mf.String(required=True, validate=validate.Regexp(FIELD_NAME, error="Not a valid database name."))
+    description = mf.String(load_default="")
+    field_list = mf.List(mf.Nested(FieldFixture), load_default=list, data_key="fields", attribute="fields")
+    interests = mf.List(mf.Nested(InterestFixture), load_default=list)
+    profiles = mf.List(mf.Nested(ProfileFixture), load_default=list)
+
+    @validates_schema
+    def _unique_names(self, data: dict, **kwargs) -> None:
+        for kind in ("fields", "interests"):
+            names = [item["name"].lower() for item in data.get(kind, [])]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValidationError(f"Duplicate name {dupes[0]!r}.", kind)
+        ids = [p["ID"] for p in data.get("profiles", []) if "ID" in p]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("Duplicate profile ID.", "profiles")
+
+
+class AccountFixture(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = mf.String(required=True, validate=validate.Length(min=1))
+    access_token = mf.String(validate=validate.Length(min=1))
+    description = mf.String(load_default="")
+    company = mf.String(load_default="")
+    databases = mf.List(mf.Nested(DatabaseFixture), load_default=list)
+
+    @validates_schema
+    def _unique_databases(self, data: dict, **kwargs) -> None:
+        names = [d["name"].lower() for d in data.get("databases", [])]
+        ids = [d["ID"] for d in data.get("databases", []) if "ID" in d]
+        if len(names) != len(set(names)) or len(ids) != len(set(ids)):
+            raise ValidationError("Database names and IDs must be unique within an account.", "databases")
+
+
+class CopernicaFixtures(Schema):
+    """The ``copernica`` section of a fixtures document."""
+
+    class Meta:
+        unknown = RAISE
+
+    accounts = mf.List(mf.Nested(AccountFixture), load_default=list)
+
+    @validates_schema
+    def _unique_accounts(self, data: dict, **kwargs) -> None:
+        names = [a["name"] for a in data.get("accounts", [])]
+        tokens = [a["access_token"] for a in data.get("accounts", []) if "access_token" in a]
+        if len(names) != len(set(names)):
+            raise ValidationError("Account names must be unique.", "accounts")
+        if len(tokens) != len(set(tokens)):
+            raise ValidationError("Two accounts cannot share an access_token.", "accounts")
+
+
+# -- request parameters -----------------------------------------------------------------------
+class ListParams(Schema):
+    """Paging and ordering of ``GET database/<id>/profiles`` (vendor-apis.md §4.6).
+
+    Parameter names are case-sensitive and unknown ones are ignored, as on the live API.
+    """
+
+    class Meta:
+        unknown = "exclude"
+
+    start = PhpInt(load_default=0)
+    limit = PhpInt(load_default=100)
+    total = PhpBool(load_default=True)
+    orderby = mf.String(load_default="id")
+    order = mf.String(load_default="asc")
+    dataonly = PhpBool(load_default=False)
+
+    @post_load
+    def _normalise(self, data: dict, **kwargs) -> dict:
+        data["limit"] = min(data["limit"], MAX_LIMIT)
+        data["descending"] = data.pop("order").strip().lower() in ("desc", "descending")
+        return data
+
+
+class PagingParams(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    start = PhpInt(load_default=0)
+    limit = PhpInt(load_default=100)
+    total = PhpBool(load_default=True)
+
+    @post_load
+    def _cap(self, data: dict, **kwargs) -> dict:
+        data["limit"] = min(data["limit"], MAX_LIMIT)
+        return data
+
+
+class UpdateParams(Schema):
+    """``create`` and ``async`` of ``PUT database/<id>/profiles``."""
+
+    class Meta:
+        unknown = "exclude"
+
+    create = PhpBool(load_default=False)
+    async_ = PhpBool(data_key="async", load_default=False)
+
+
+# -- responses (what the API returns; also the OpenAPI description) ---------------------------
+class ProfileOut(Schema):
+    ID = mf.String()
+    field_values = mf.Dict(keys=mf.String(), values=mf.String(), data_key="fields", attribute="fields")
+    interests = mf.List(mf.String())
+    database = mf.String()
+    secret = mf.String()
+    created = mf.String()
+    modified = mf.String()
+    removed = mf.Raw()
+
+
+class FieldOut(Schema):
+    ID = mf.String()
+    name = mf.String()
+    type = mf.String()
+    value = mf.String()
+    displayed = mf.Boolean()
+    ordered = mf.Boolean()
+    length = mf.Integer()
+    textlines = mf.Integer()
+    hidden = mf.Boolean()
+    index = mf.Boolean()
+
+
+class InterestOut(Schema):
+    ID = mf.String()
+    name = mf.String()
+    group = mf.String()

@@ -1,0 +1,131 @@
+"""Copernica's ``fields`` selection parameter (vendor-apis.md §4.4).
+
+``fields[]=customerid==4567&fields[]=firstname=~M%`` selects the profiles that match every
+condition. The parsing follows what was observed on the live API: expressions are trimmed,
+field names are case-insensitive, and an expression on an unknown field or one that cannot be
+parsed is silently ignored (so a selection of only such expressions selects everything).
+Comparisons follow MySQL's default collation: text compares case-insensitively.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .fieldtypes import normalize, php_float, php_int
+
+EXPRESSION = re.compile(r"^(.+?)([=<>!~]{1,2})(.*)$", re.DOTALL)
+OPERATORS = ("==", "!=", "<>", "<", ">", "<=", ">=", "=~", "!~")
+FIELDS_KEY = re.compile(r"^fields\[(\d*)\]$")
+NUMERIC_TYPES = ("integer", "float")
+DATE_TYPES = ("date", "datetime", "empty_date", "empty_datetime")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One parsed expression: ``target`` is a field name as defined, or ``#id``/``#code``/``#modified``."""
+
+    target: str
+    kind: str  # text, integer, float, date, datetime, ...
+    operator: str
+    value: str
+
+
+def expressions_from_query(items: Iterable[tuple[str, str]]) -> list[str] | None:
+    """The selection expressions of a query string, in order.
+
+    Accepts ``fields[]=…`` and ``fields[0]=…`` (werkzeug has already decoded ``%5B``/``%5D``).
+    None when the parameter is absent altogether; a plain ``fields=…`` (not an array) is
+    present but ignored, as on the live API. The name is case-sensitive (``FIELDS[]`` is not it).
+    """
+    found: list[tuple[int, int, str]] = []
+    present = False
+    for position, (key, value) in enumerate(items):
+        if key == "fields":
+            present = True
+            continue
+        match = FIELDS_KEY.match(key)
+        if match:
+            present = True
+            index = int(match.group(1)) if match.group(1) else position
+            found.append((index, position, value))
+    if not present:
+        return None
+    return [value for _, _, value in sorted(found)]
+
+
+def parse(expressions: Iterable[str], fields: list[dict[str, Any]]) -> list[Condition]:
+    """Conditions for the expressions that name a known field or a special name."""
+    by_name = {f["name"].lower(): f for f in fields}
+    conditions = []
+    for expression in expressions:
+        match = EXPRESSION.match(expression.strip())
+        if not match:
+            continue
+        name, operator, value = match.groups()
+        if operator not in OPERATORS:
+            continue
+        field = by_name.get(name.lower())
+        if field is not None:  # a real field named id/code/modified wins over the special name
+            conditions.append(Condition(field["name"], field["type"], operator, value))
+        elif name.lower() == "id":
+            conditions.append(Condition("#id", "integer", operator, value))
+        elif name.lower() == "code":
+            conditions.append(Condition("#code", "text", operator, value))
+        elif name.lower() == "modified":
+            conditions.append(Condition("#modified", "datetime", operator, value))
+    return conditions
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.compile(f"^{regex}$", re.IGNORECASE | re.DOTALL)
+
+
+def _compare(left: Any, operator: str, right: Any) -> bool:
+    if operator == "==":
+        return left == right
+    if operator in ("!=", "<>"):
+        return left != right
+    if operator == "<":
+        return left < right
+    if operator == ">":
+        return left > right
+    if operator == "<=":
+        return left <= right
+    return left >= right
+
+
+def _matcher(condition: Condition) -> Callable[[str], bool]:
+    operator, kind = condition.operator, condition.kind
+    if operator in ("=~", "!~"):
+        pattern = _like(condition.value)
+        wanted = operator == "=~"
+        return lambda stored: bool(pattern.match(stored)) is wanted
+    if kind in NUMERIC_TYPES:
+        cast = php_int if kind == "integer" else php_float
+        right = cast(condition.value.strip())
+        return lambda stored: _compare(cast(stored), operator, right)
+    if kind in DATE_TYPES:
+        raw = condition.value.strip()
+        right = normalize(kind, raw) if raw else ""
+        return lambda stored: _compare(stored, operator, right)
+    right_text = condition.value.casefold()
+    return lambda stored: _compare(stored.casefold(), operator, right_text)
+
+
+def compile_selection(conditions: list[Condition]) -> Callable[[dict[str, Any], dict[str, str]], bool]:
+    """A predicate over (profile document, its field values with defaults filled in)."""
+    checks = []
+    for condition in conditions:
+        match = _matcher(condition)
+        if condition.target == "#id":
+            checks.append(lambda p, f, m=match: m(str(p["ID"])))
+        elif condition.target == "#code":
+            checks.append(lambda p, f, m=match: m(p.get("secret", "")))
+        elif condition.target == "#modified":
+            checks.append(lambda p, f, m=match: m(p.get("modified", "")))
+        else:
+            checks.append(lambda p, f, m=match, name=condition.target: m(f.get(name, "")))
+    return lambda profile, values: all(check(profile, values) for check in checks)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """``martech-emulator serve`` in a subprocess, as a user runs it."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None, module: bool = False):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "emulator"] if module else [sys.executable, "-c",
+                                                                   "from emulator.cli import main; main()"]
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [*command, "serve", "--port", str(self.port), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **(env or {})})
+        self.ready_after = self.wait_healthy()
+
+    def wait_healthy(self, timeout: float = 10.0) -> float:
+        deadline = self.started + timeout
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"serve exited: {self.process.communicate()}")
+            try:
+                if requests.get(f"{self.base_url}/_emulator/health", timeout=0.5).status_code == 200:
+                    return time.perf_counter() - self.started
+            except requests.ConnectionError:
+                time.sleep(0.01)
+        raise TimeoutError("serve did not become healthy")
+
+    def stop(self, sig: int = signal.SIGTERM) -> tuple[str, str]:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        out, err = self.process.communicate(timeout=15)
+        return out, err
+
+
+@pytest.fixture
+def serve_process():
+    started: list[ServerProcess] = []
+
+    def start(*args: str, **kwargs) -> ServerProcess:
+        server = ServerProcess(*args, **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.communicate()

@@ -1,0 +1,85 @@
+"""``martech-emulator serve`` as a user runs it: banner, readiness, persistence, signals, env vars."""
+from __future__ import annotations
+
+import json
+import signal
+
+import requests
+
+TOKEN = "access_token=demo-copernica-token"
+DOCUMENTED_PUT = (f"/v3/database/1/profiles?{TOKEN}&fields%5B0%5D=customerid%3D%3D4567&async=1&create=0")
+BODY = {"fields": {"firstname": "John", "lastname": "Doe", "email": "johndoe@example.com"},
+        "interests": {"football": 1, "baseball": 0}}
+
+
+def test_serve_prints_paste_ready_base_urls_and_is_ready_in_under_a_second(serve_process):
+    server = serve_process()
+    assert server.ready_after < 1.0
+    out, _ = server.stop()
+    assert f"listening on {server.base_url}" in out
+    assert f"{server.base_url}/v3" in out
+    assert f"{server.base_url}/_emulator/health" in out
+
+
+def test_python_dash_m_emulator_is_the_same_command(serve_process):
+    server = serve_process(module=True)
+    assert requests.get(f"{server.base_url}/v3/profile/1?{TOKEN}").json()["ID"] == "1"
+
+
+def test_the_documented_put_survives_a_restart_with_a_data_file(serve_process, tmp_path):
+    data = str(tmp_path / "state.json")
+    first = serve_process("--data", data)
+    assert requests.put(first.base_url + DOCUMENTED_PUT, json=BODY).status_code == 204
+    requests.post(f"{first.base_url}/_emulator/drain")
+    _, err = first.stop(signal.SIGTERM)
+    assert f"state written to {data}" in err
+    stored = json.load(open(data, encoding="utf-8"))
+    assert stored["copernica/Demo Company/profiles"]["1"]["fields"]["lastname"] == "Doe"
+
+    second = serve_process("--data", data)
+    profile = requests.get(f"{second.base_url}/v3/profile/1?{TOKEN}").json()
+    assert profile["fields"]["lastname"] == "Doe"  # the demo did not overwrite the saved state
+
+
+def test_sigint_writes_the_data_file_too(serve_process, tmp_path):
+    data = str(tmp_path / "state.json")
+    server = serve_process("--data", data, "--flush-interval", "3600")
+    requests.put(f"{server.base_url}/v3/profile/2?{TOKEN}", json={"fields": {"firstname": "Saved"}})
+    server.stop(signal.SIGINT)
+    assert json.load(open(data))["copernica/Demo Company/profiles"]["2"]["fields"]["firstname"] == "Saved"
+
+
+def test_environment_variables_configure_every_flag(serve_process, tmp_path):
+    fixtures = tmp_path / "extra.json"
+    fixtures.write_text(json.dumps({"copernica": {"accounts": [
+        {"name": "Env Co", "access_token": "env-token", "databases": [{"name": "Leads"}]}]}}))
+    server = serve_process(env={"EMULATOR_NO_DEMO": "1", "EMULATOR_FIXTURES": str(fixtures)})
+    health = requests.get(f"{server.base_url}/_emulator/health").json()
+    assert health["vendors"]["copernica"]["tenants"] == 1
+    assert requests.get(f"{server.base_url}/v3/database/Leads?access_token=env-token").json()["name"] == "Leads"
+    assert requests.get(f"{server.base_url}/v3/identity?{TOKEN}").status_code == 400
+
+
+def test_a_bad_fixtures_file_stops_serve_with_a_message_naming_the_key(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"copernica": {"accounts": [{"name": "X", "tokn": "y"}]}}))
+    result = subprocess.run([sys.executable, "-m", "emulator", "serve", "--port", "0", "--fixtures", str(bad)],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert "copernica.accounts[0].tokn: Unknown field." in result.stderr
+
+
+def test_a_corrupt_data_file_is_reported_not_overwritten(tmp_path):
+    import subprocess
+    import sys
+
+    data = tmp_path / "state.json"
+    data.write_text("{not json")
+    result = subprocess.run([sys.executable, "-m", "emulator", "serve", "--port", "0", "--data", str(data)],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert "is not a readable TinyDB JSON file" in result.stderr
+    assert data.read_text() == "{not json"
