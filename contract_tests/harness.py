@@ -1,6 +1,11 @@
-"""One client interface over two transports, so every contract test runs both ways:
-in-process through Flask's test client (no socket), or over HTTP against any running
-emulator (``pytest contract_tests --base-url http://127.0.0.1:8080``).
+"""One client interface over four transports, so every contract test runs every way:
+
+- ``inprocess``: Flask's test client, no socket (the default);
+- ``thread``: HTTP over loopback to the pytest plugin's in-thread server;
+- ``intercept``: ``requests`` to the vendors' real URLs (``https://api.copernica.com/v3/…``,
+  ``https://mc.adobe.io/<org>/campaign/…``, ``https://<client>.tt.omtrdc.net/…``), answered
+  in-process by ``emulator.testing.intercept``;
+- ``--base-url URL``: HTTP to any running ``martech-emulator serve``.
 """
 from __future__ import annotations
 
@@ -8,7 +13,12 @@ import json as jsonlib
 from dataclasses import dataclass
 from typing import Any
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import requests
+
+from emulator.vendors import vendor_for_path
 
 
 @dataclass
@@ -90,6 +100,43 @@ class HttpApi(Api):
 
     def request(self, method, path, *, json=None, data=None, headers=None):
         response = self.session.request(method, self.base_url + path, json=json, data=data,
+                                        headers=headers or {}, allow_redirects=False, timeout=30)
+        return Reply(response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                     response.content)
+
+
+#: hostnames that stand for ``<tenant>.<hostname>`` (Target: ``<client>.tt.omtrdc.net``)
+TENANT_SUBDOMAIN_HOSTS = {"tt.omtrdc.net"}
+_TARGET_CLIENT = re.compile(r"^/m2/([^/]+)/")
+
+
+def real_url(path: str) -> str:
+    """The vendor's real URL for an emulator path: ``/v3/…`` → ``https://api.copernica.com/v3/…``."""
+    vendor = vendor_for_path(urlsplit(path).path)
+    if vendor is None or not vendor.hostnames:
+        raise ValueError(f"no vendor with a real hostname owns {path}")
+    host = vendor.hostnames[0]
+    if host in TENANT_SUBDOMAIN_HOSTS:
+        match = _TARGET_CLIENT.match(urlsplit(path).path)
+        client = match.group(1) if match else parse_qs(urlsplit(path).query).get("client", ["demo"])[0]
+        host = f"{client}.{host}"
+    return f"https://{host}{path}"
+
+
+class InterceptApi(HttpApi):
+    """Vendor paths go to the vendors' real URLs, which an active ``Intercept`` answers
+    in-process; control-plane paths (``/_emulator/…``) go to the app directly."""
+
+    base_url = "https://intercepted"
+
+    def __init__(self, app):
+        self.session = requests.Session()
+        self.control = InProcessApi(app)
+
+    def request(self, method, path, *, json=None, data=None, headers=None):
+        if vendor_for_path(urlsplit(path).path) is None:
+            return self.control.request(method, path, json=json, data=data, headers=headers)
+        response = self.session.request(method, real_url(path), json=json, data=data,
                                         headers=headers or {}, allow_redirects=False, timeout=30)
         return Reply(response.status_code, {k.lower(): v for k, v in response.headers.items()},
                      response.content)

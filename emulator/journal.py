@@ -337,7 +337,7 @@ class Matcher:
         if "json" in spec:
             got = entry.json_body()
             if not json_subset(spec["json"], got):
-                shown = got if got is NOT_JSON else _compact(got)
+                shown = _compact(got) if got is not NOT_JSON else ("no body" if not entry.body else "a body that is not JSON")
                 if fail(f"json: expected to contain {_compact(spec['json'])}, got {shown}"):
                     return reasons
         if "body" in spec and entry.body != spec["body"]:
@@ -378,18 +378,66 @@ def closest(entries: Iterable[Entry], matcher: Matcher, n: int = 3) -> list[tupl
 
 
 # -- recording (Flask hooks) -------------------------------------------------------------------
+class _InputTee:
+    """``wsgi.input`` that keeps the first ``BODY_LIMIT`` bytes the app reads.
+
+    The body is recorded as the vendor read it, without reading it ahead of the vendor: an
+    early read would bypass the vendor's own body size limit, and a vendor that parses a form
+    leaves nothing for a later ``get_data``.
+    """
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+        self.kept = bytearray()
+        self.seen = 0
+
+    def _keep(self, data: bytes) -> bytes:
+        self.seen += len(data)
+        room = BODY_LIMIT - len(self.kept)
+        if room > 0:
+            self.kept += data[:room]
+        return data
+
+    def read(self, *args: Any) -> bytes:
+        return self._keep(self._stream.read(*args))
+
+    def readline(self, *args: Any) -> bytes:
+        return self._keep(self._stream.readline(*args))
+
+    def readlines(self, *args: Any) -> list[bytes]:
+        return [self._keep(line) for line in self._stream.readlines(*args)]
+
+    def __iter__(self) -> Any:
+        for line in self._stream:
+            yield self._keep(line)
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+_TEE = "martech_emulator.journal_input"
+
+
 def register_hooks(app: Flask) -> None:
     """Record every request on a vendor's path, whatever answered it (route or error handler)."""
     from .app import current_emulator
     from .vendors import vendor_for_path
 
+    inner = app.wsgi_app
+
+    def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
+        if vendor_for_path(environ.get("PATH_INFO", "")) is not None and "wsgi.input" in environ:
+            environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"])
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
+
     @app.before_request
     def _journal_start() -> None:
-        if vendor_for_path(request.path) is None:
-            return
-        g.journal_started = current_emulator().clock.now()
-        # Read the body now: once a vendor has parsed a form, the stream is spent.
-        request.get_data(cache=True)
+        if vendor_for_path(request.path) is not None:
+            g.journal_started = current_emulator().clock.now()
 
     @app.after_request
     def _journal_record(response: Response) -> Response:
@@ -403,6 +451,19 @@ def register_hooks(app: Flask) -> None:
         return response
 
 
+def _request_body() -> tuple[str, bool]:
+    tee = request.environ.get(_TEE)
+    if tee is None:
+        return _text(request.get_data(cache=True))
+    if tee.seen == 0 and request.content_length:
+        try:  # the vendor answered without reading the body: read what the journal keeps
+            request.stream.read(BODY_LIMIT)
+        except Exception:  # e.g. over the size limit, refused unread
+            pass
+    size = max(tee.seen, request.content_length or 0)
+    return bytes(tee.kept).decode("utf-8", errors="replace"), size > len(tee.kept)
+
+
 def _record(emulator: Any, vendor: Any, response: Response) -> None:
     journal: Journal = emulator.journal
     if journal.size == 0:
@@ -412,10 +473,7 @@ def _record(emulator: Any, vendor: Any, response: Response) -> None:
     except Exception:
         log.exception("%s.tenant_of failed", vendor.name)
         tenant = None
-    try:
-        body, body_cut = _text(request.get_data(cache=True))
-    except Exception:  # e.g. a body over the size limit, refused before it was read
-        body, body_cut = "", False
+    body, body_cut = _request_body()
     if response.is_streamed:
         response_body, response_cut = "<streamed>", False
     else:
