@@ -8,7 +8,6 @@ code under test sent instead.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -77,6 +76,7 @@ class EmulatorHandle:
         #: what ``reset()`` puts back (None: an empty emulator)
         self.fixtures = fixtures
         self.clock = Clock(self.emulator)
+        self._snapshot: dict[str, Any] | None = None
 
     @classmethod
     def in_process(cls, fixtures: dict[str, Any] | None = None, settings: Settings | None = None) -> EmulatorHandle:
@@ -99,12 +99,21 @@ class EmulatorHandle:
 
     # -- state -------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Back to the session's fixtures: state, journal, deferred work and clock."""
+        """Back to the session's fixtures: state, journal, deferred work and clock.
+
+        The fixtures are seeded through the vendors once; every later reset puts back a store
+        snapshot of the result, so its cost does not depend on how slow seeding is (values the
+        seeding generated, such as secrets and timestamps, are the same in every test).
+        """
         emulator = self.emulator
         emulator.reset()
         emulator.clock.resume()
+        if self._snapshot is not None:
+            emulator.store.restore(self._snapshot)
+            return
         if self.fixtures:
             seeding.apply(emulator, self.fixtures)
+        self._snapshot = emulator.store.snapshot()
 
     def seed(self, document: dict[str, Any]) -> None:
         """Add or replace what a fixtures document names (``EmulatorError`` names a bad key)."""
@@ -189,6 +198,3 @@ class EmulatorHandle:
 def _numbered(i: int, lines: list[str]) -> list[str]:
     return [f"  {i}. {lines[0]}"] + [f"  {line}" for line in lines[1:]]
 
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
