@@ -292,7 +292,12 @@ class Matcher:
             self.since = parse_instant(spec["since"], "since")
 
     def describe(self) -> str:
-        return " ".join(f"{k}={_compact(v) if not isinstance(v, str) else v}" for k, v in self.spec.items())
+        """``PUT /v3/database/1/profiles query={"fields[]":"customerid==4567"}``."""
+        head = [str(self.spec[k]).upper() if k == "method" else str(self.spec[k])
+                for k in ("method", "path") if self.spec.get(k) is not None]
+        rest = [f"{k}={v if isinstance(v, str) else _compact(v)}" for k, v in self.spec.items()
+                if k not in ("method", "path")]
+        return " ".join(head + rest) or "any request"
 
     def matches(self, entry: Entry) -> bool:
         return not self.mismatches(entry, first_only=True)

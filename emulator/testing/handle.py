@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
@@ -19,7 +19,9 @@ from ..app import Emulator, create_app
 from ..journal import Entry, Matcher, closest
 from ..settings import Settings
 from ..vendors import VENDORS
-from .intercept import Intercept
+
+if TYPE_CHECKING:
+    from .intercept import Intercept
 
 _SHOWN = 240  # characters of a body shown in a failure message
 
@@ -148,6 +150,7 @@ class EmulatorHandle:
         ``match`` takes the matcher keys: ``vendor``, ``tenant``, ``query={"fields[]": "id==1"}``,
         ``json={...}`` (contained in the body), ``form``, ``headers``, ``body``, ``status``…
         """
+        __tracebackhide__ = True  # pytest shows the test's line, not ours
         matcher = _matcher(method, path, match)
         everything = self.emulator.journal.entries()
         found = [e for e in everything if matcher.matches(e)]
@@ -162,6 +165,7 @@ class EmulatorHandle:
         raise RequestAssertionError(self._no_match_message(matcher, everything))
 
     def assert_no_request_made(self, method: str | None = None, path: str | None = None, **match: Any) -> None:
+        __tracebackhide__ = True
         matcher = _matcher(method, path, match)
         found = [e for e in self.emulator.journal.entries() if matcher.matches(e)]
         if found:
@@ -186,6 +190,8 @@ class EmulatorHandle:
     def intercept(self, passthrough: bool | Iterable[str] = True) -> Intercept:
         """``with emulator.intercept():`` — requests/httpx calls to the vendors' real hosts are
         answered by this emulator in-process; other hosts pass through (see ``Intercept``)."""
+        from .intercept import Intercept  # responses, respx and httpx only when asked for
+
         return Intercept(self.app, passthrough)
 
     def close(self) -> None:
