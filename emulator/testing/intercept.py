@@ -9,9 +9,9 @@ The patching is done by the libraries made for it: ``responses`` for ``requests`
 for ``httpx`` (sync and async). The hostnames come from the registry (``Vendor.hostnames``); a
 name there matches itself and any subdomain, so Target's ``tt.omtrdc.net`` covers
 ``<client>.tt.omtrdc.net``. Any other host in those vendors' domains (``platform.adobe.io``,
-``www.copernica.com``, Adobe IMS at ``adobelogin.com``) gets ``HostNotEmulated``, a connection
-error that says so; such a request never reaches the network. Other hosts pass through to the
-network unless ``passthrough`` says otherwise.
+``www.copernica.com``, Adobe IMS at ``adobelogin.com``: ``VENDOR_DOMAINS``) gets
+``HostNotEmulated``, a connection error that says so; such a request never reaches the
+network. Other hosts pass through to the network unless ``passthrough`` says otherwise.
 """
 from __future__ import annotations
 
@@ -29,9 +29,10 @@ from flask import Flask
 from ..vendors import VENDORS
 from ..vendors.base import Vendor
 
-#: vendor domains that no emulated API lives on but that a vendor's client may call: never let
-#: them through (Adobe IMS is where an ACS client fetches its bearer token)
-EXTRA_VENDOR_DOMAINS = ("adobelogin.com",)
+#: the vendors' domains, never let through even before their vendor is registered, plus Adobe IMS
+#: (``adobelogin.com``), where an ACS client fetches its bearer token; the registered vendors'
+#: hostnames add their own domains to these
+VENDOR_DOMAINS = ("adobe.io", "adobelogin.com", "omtrdc.net", "copernica.com")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 #: request headers the WSGI layer sets itself
 _HOP_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
@@ -59,7 +60,7 @@ class HostMap:
     def __init__(self, vendors: Iterable[Vendor] = VENDORS):
         self.vendors = [v for v in vendors if v.hostnames]
         self.domains = sorted({_registered_domain(h.lower()) for v in self.vendors for h in v.hostnames}
-                              | set(EXTRA_VENDOR_DOMAINS))
+                              | set(VENDOR_DOMAINS))
         hosts = "|".join(re.escape(d) for d in self.domains)
         #: every URL in a vendor's domains, emulated or not
         self.url_pattern = re.compile(rf"^https?://(?:[^/?#@]*\.)?(?:{hosts})(?::\d+)?(?:[/?#]|$)", re.I)
@@ -137,6 +138,10 @@ class Intercept:
         # httpx would decode a Content-Encoding again; the app's body is already what was sent
         return httpx.Response(status, headers=headers, content=content)
 
+    def _refuse_httpx(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"{request.method} {request.url} is not allowed through: passthrough is off "
+                                 f"for this host (martech-emulator intercept)", request=request)
+
     # -- context manager -------------------------------------------------------------------------
     def start(self) -> Intercept:
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)
@@ -152,6 +157,8 @@ class Intercept:
             for prefix in self.passthrough:
                 mock.add_passthru(prefix)
                 router.route(url__startswith=prefix).pass_through()
+        if self.passthrough is not True:
+            router.route().mock(side_effect=self._refuse_httpx)
         mock.start()
         try:
             router.start()

@@ -28,7 +28,7 @@ class ThreadServer:
         self._server: Any = create_server(app, host=host, port=port, threads=threads,
                                           ident="martech-emulator", clear_untrusted_proxy_headers=False)
         self.host = host
-        self.port: int = self._server.effective_port
+        self.port = int(self._server.effective_port)
         self._thread = threading.Thread(target=self._server.run, name=f"martech-emulator:{self.port}",
                                         daemon=True)
         self._thread.start()
