@@ -10,7 +10,6 @@ import signal
 import sys
 
 import click
-import requests
 
 from . import __version__
 from .errors import EmulatorError
@@ -45,9 +44,15 @@ def cli() -> None:
 def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_demo: bool,
           flush_interval: float, threads: int) -> None:
     """Serve the emulated APIs and the control plane on one port."""
+    import logging
+
     from waitress.server import create_server
 
     from .app import create_app
+
+    # waitress warns "Task queue depth is N" whenever requests wait for a thread: normal under
+    # load for an emulator, and noise in a developer's terminal.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     settings = Settings(host=host, port=port, data=data, fixtures=list(fixtures), demo=not no_demo,
                         flush_interval=flush_interval)
@@ -85,7 +90,9 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
         click.echo("martech-emulator stopped" + (f"; state written to {data}" if data else ""), err=True)
 
 
-def _control(base_url: str, method: str, path: str, **kwargs) -> requests.Response:
+def _control(base_url: str, method: str, path: str, **kwargs):
+    import requests  # only seed/export need it; serve starts faster without
+
     try:
         return requests.request(method, base_url.rstrip("/") + path, timeout=60, **kwargs)
     except requests.ConnectionError:

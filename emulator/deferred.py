@@ -1,8 +1,9 @@
 """Work the vendors do after they have answered: Copernica's ``async=1`` updates, and
 anything else a vendor acknowledges first and applies later.
 
-One worker thread applies the work in order of arrival, each item once the emulator's clock
-has reached its due time. ``drain()`` lets a test wait until everything due has been applied,
+One worker thread applies the work strictly in order of arrival, each item once the emulator's
+clock has reached its due time (an item that is not due yet holds back the ones behind it, as
+a vendor's queue would). ``drain()`` lets a test wait until everything due has been applied,
 so tests never poll.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,7 +35,7 @@ class WorkQueue:
     def __init__(self, clock: Clock):
         self.clock = clock
         self._cond = threading.Condition()
-        self._items: list[_Item] = []
+        self._items: deque[_Item] = deque()
         self._running = 0
         self._seq = itertools.count()
         self._stopped = False
@@ -70,11 +72,10 @@ class WorkQueue:
         self._thread.join(timeout=5.0)
 
     def _next_due(self) -> _Item | None:
-        now = self.clock.now()
-        for item in self._items:
-            if item.due is None or item.due <= now:
-                return item
-        return None
+        if not self._items:
+            return None
+        head = self._items[0]
+        return head if head.due is None or head.due <= self.clock.now() else None
 
     def _run(self) -> None:
         while True:
@@ -85,7 +86,7 @@ class WorkQueue:
                     item = self._next_due()
                 if item is None:
                     return
-                self._items.remove(item)
+                self._items.popleft()
                 self._running += 1
             try:
                 item.fn()

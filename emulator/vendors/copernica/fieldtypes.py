@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 TYPES = ("text", "email", "integer", "float", "select", "date", "datetime", "empty_date", "empty_datetime")
@@ -28,6 +29,8 @@ def php_int(value: Any) -> int:
     if isinstance(value, float):
         return int(value) if value == value and abs(value) != float("inf") else 0
     if isinstance(value, str):
+        if value.isascii() and value.isdigit():
+            return int(value)  # the stored form of every integer field: worth a fast path
         match = _FLOAT_PREFIX.match(value)
         if match and ("e" in match.group(0).lower() or "." in match.group(0)):
             return php_int(float(match.group(0)))
@@ -85,6 +88,8 @@ def parse_datetime(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if not text or not text[0].isdigit():
+        return None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt)
@@ -125,4 +130,10 @@ def default_value(field: dict[str, Any]) -> str:
     """The value a new profile gets in ``field``: its default, normalised; a select starts empty."""
     if field["type"] == "select":
         return ""
-    return normalize(field["type"], field.get("value", ""))
+    return _default(field["type"], field.get("value", ""))
+
+
+@lru_cache(maxsize=1024)
+def _default(field_type: str, value: str) -> str:
+    # read for every field of every profile a selection scans: worth remembering
+    return normalize(field_type, value)

@@ -19,7 +19,7 @@ from hashlib import sha1
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from ...store import Store
+from ...store import Store, clone
 from . import errors
 from .errors import CopernicaError
 from .fieldtypes import TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
@@ -87,15 +87,19 @@ class Account:
         docs = self.store.search(VENDOR, self.name, "databases")
         return sorted((dict(d) for d in docs), key=lambda d: int(d["ID"]))
 
-    def database(self, ref: str) -> Doc:
-        """A database by numeric ID or by name (names match case-insensitively)."""
+    def database(self, ref: str, *, for_update: bool = False) -> Doc:
+        """A database by numeric ID or by name (names match case-insensitively).
+
+        Read-only unless ``for_update``: most requests only read a database's definitions, and
+        copying them on every request would cost more than the request itself.
+        """
         if ref.isdigit():
-            found = self._get("databases", str(int(ref)))
+            found = self.store.peek(VENDOR, self.name, "databases", str(int(ref)))
         else:
             found = next((d for d in self.databases() if d["name"].lower() == ref.lower()), None)
         if found is None:
             raise CopernicaError(errors.NO_DATABASE)
-        return found
+        return clone(found) if for_update else found
 
     def create_database(self, body: Doc) -> str:
         name = body.get("name")
@@ -120,28 +124,27 @@ class Account:
             raise CopernicaError(errors.INVALID_FIELD_NAME)
         if field_type not in TYPES:
             raise CopernicaError(errors.INVALID_FIELD_TYPE)
-        with self.store.transaction():
-            database = self.database(database_ref)
-            if any(f["name"].lower() == name.lower() for f in database["fields"]):
-                raise CopernicaError(errors.FIELD_EXISTS)
-            field_id = self._next_id("fields")
-            database["fields"].append(make_field({**body, "ID": field_id, "type": field_type}))
-            self._put("databases", database["ID"], database)
-        return field_id
+        return self._define(database_ref, "fields", errors.FIELD_EXISTS,
+                            lambda field_id: make_field({**body, "ID": field_id, "type": field_type}))
 
     def create_interest(self, database_ref: str, body: Doc) -> str:
         name, group = body.get("name"), body.get("group", "")
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise CopernicaError(errors.INVALID_INTEREST_NAME)
+        return self._define(database_ref, "interests", errors.INTEREST_EXISTS, lambda interest_id: {
+            "ID": interest_id, "name": name, "group": group if isinstance(group, str) else ""})
+
+    def _define(self, database_ref: str, kind: str, exists: str, make: Callable[[str], Doc]) -> str:
+        """Add a field or interest definition to a database; names are unique case-insensitively."""
         with self.store.transaction():
-            database = self.database(database_ref)
-            if any(i["name"].lower() == name.lower() for i in database["interests"]):
-                raise CopernicaError(errors.INTEREST_EXISTS)
-            interest_id = self._next_id("interests")
-            database["interests"].append({"ID": interest_id, "name": name,
-                                          "group": group if isinstance(group, str) else ""})
+            database = self.database(database_ref, for_update=True)
+            new = make("0")
+            if any(item["name"].lower() == new["name"].lower() for item in database[kind]):
+                raise CopernicaError(exists)
+            new["ID"] = self._next_id(kind)
+            database[kind].append(new)
             self._put("databases", database["ID"], database)
-        return interest_id
+        return new["ID"]
 
     # -- profiles: reading -----------------------------------------------------------------------
     def profile(self, profile_id: str) -> Doc:
@@ -152,7 +155,7 @@ class Account:
 
     def render(self, profile: Doc, database: Doc | None = None, *, in_list: bool = False) -> Doc:
         """A profile as the API shows it: every field of its database, values as strings."""
-        database = database or self._get("databases", profile["database"])
+        database = database or self.store.peek(VENDOR, self.name, "databases", profile["database"])
         removed = profile["removed"] and not in_list
         values = {} if database is None else field_values(profile, database)
         return {
@@ -168,11 +171,11 @@ class Account:
 
     def select(self, database: Doc, expressions: Iterable[str] | None) -> list[Doc]:
         """Non-removed profiles of ``database`` matching the selection, in ID order."""
-        matches = compile_selection(parse(expressions or [], database["fields"]))
+        defaults = {f["name"]: default_value(f) for f in database["fields"]}
+        matches = compile_selection(parse(expressions or [], database["fields"]), defaults)
         database_id = database["ID"]
         found = self.store.search(VENDOR, self.name, "profiles", lambda p: (
-            p["database"] == database_id and p["removed"] is False
-            and matches(p, field_values(p, database))))
+            p["database"] == database_id and p["removed"] is False and matches(p)))
         return sorted(found, key=lambda p: int(p["ID"]))
 
     def list_profiles(self, database_ref: str, params: Doc, expressions: list[str] | None) -> Doc:
@@ -392,7 +395,7 @@ def account_for_token(store: Store, clock: Clock, token: str | None) -> Account 
     if not token:
         return None
     for tenant in store.tenants(VENDOR):
-        account = store.get(VENDOR, tenant, "account", "account")
+        account = store.peek(VENDOR, tenant, "account", "account")
         if account and hmac.compare_digest(account["access_token"].encode(), token.encode()):
             return Account(store, clock, tenant)
     return None

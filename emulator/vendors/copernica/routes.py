@@ -69,8 +69,11 @@ def created(entity: str, entity_id: str) -> Response:
     return response
 
 
-def list_params(schema: type) -> dict:
-    return schema().load(request.args.to_dict(flat=True))
+LIST_PARAMS, PAGING_PARAMS, UPDATE_PARAMS = ListParams(), PagingParams(), UpdateParams()
+
+
+def list_params(schema) -> dict:
+    return schema.load(request.args.to_dict(flat=True))
 
 
 # -- identity and databases ------------------------------------------------------------------
@@ -92,7 +95,7 @@ def render_database(database: dict) -> dict:
 
 @copernica.get("/databases")
 def databases() -> Response:
-    params = list_params(PagingParams)
+    params = list_params(PAGING_PARAMS)
     items = [render_database(d) for d in account().databases()]
     start, limit = params["start"], params["limit"]
     page = items[start:start + limit] if start >= 0 and limit >= 0 else []
@@ -110,23 +113,17 @@ def database(ref: str) -> Response:
     return jsonify(render_database(account().database(ref)))
 
 
-@copernica.get("/database/<ref>/fields")
-def database_fields(ref: str) -> Response:
-    items = account().database(ref)["fields"]
+@copernica.get("/database/<ref>/<any(fields, interests):kind>")
+def database_definitions(ref: str, kind: str) -> Response:
+    """A database's field or interest definitions, in Copernica's list wrapper."""
+    items = account().database(ref)[kind]
     return jsonify(list_wrapper(items, 0, len(items), len(items)))
 
 
 @copernica.route("/database/<ref>/fields", methods=["POST", "PUT"])
 def create_database_field(ref: str) -> Response:
     body = read_body(request)
-    field_id = account().create_field(ref, body if isinstance(body, dict) else {})
-    return created("field", field_id)
-
-
-@copernica.get("/database/<ref>/interests")
-def database_interests(ref: str) -> Response:
-    items = account().database(ref)["interests"]
-    return jsonify(list_wrapper(items, 0, len(items), len(items)))
+    return created("field", account().create_field(ref, body if isinstance(body, dict) else {}))
 
 
 @copernica.route("/database/<ref>/interests", methods=["POST", "PUT"])
@@ -139,12 +136,12 @@ def create_database_interest(ref: str) -> Response:
 @copernica.get("/database/<ref>/profiles")
 def database_profiles(ref: str) -> Response:
     expressions = expressions_from_query(request.args.items(multi=True))
-    return jsonify(account().list_profiles(ref, list_params(ListParams), expressions))
+    return jsonify(account().list_profiles(ref, list_params(LIST_PARAMS), expressions))
 
 
 @copernica.get("/database/<ref>/profileids")
 def database_profile_ids(ref: str) -> Response:
-    return jsonify(account().profile_ids(ref, list_params(PagingParams)))
+    return jsonify(account().profile_ids(ref, list_params(PAGING_PARAMS)))
 
 
 @copernica.post("/database/<ref>/profiles")
@@ -159,7 +156,7 @@ def update_profiles(ref: str) -> Response:
     expressions = expressions_from_query(request.args.items(multi=True))
     if expressions is None:
         raise CopernicaError(errors.FIELDS_REQUIRED)  # refuse to update a whole database by accident
-    params = UpdateParams().load(request.args.to_dict(flat=True))
+    params = list_params(UPDATE_PARAMS)
     body = read_body(request)
     model = account()
     model.database(ref)  # an unknown database is refused now, async or not
