@@ -26,7 +26,7 @@ import responses
 import respx
 from flask import Flask
 
-from ..vendors import VENDORS
+from ..vendors import VENDORS, vendor_for_path
 from ..vendors.base import Vendor
 
 #: the vendors' domains, never let through even before their vendor is registered, plus Adobe IMS
@@ -84,6 +84,11 @@ def dispatch(app: Flask, hosts: HostMap, method: str, url: str, headers: Iterabl
         raise LookupError(
             f"martech-emulator does not emulate {parts.scheme}://{parts.netloc}/ (a vendor host it does "
             f"not answer for); the request {method} {url} was not sent. Emulated hosts: {hosts.emulated()}")
+    owner = vendor_for_path(parts.path or "/")
+    if owner is not None and owner.name != vendor.name:
+        raise LookupError(
+            f"martech-emulator does not emulate {method} {url}: {parts.path} belongs to {owner.title}, "
+            f"which it answers at {', '.join(owner.hostnames)}, not at {host}; the request was not sent")
     client = app.test_client(use_cookies=False)
     response = client.open(
         parts.path or "/", base_url=f"{parts.scheme}://{parts.netloc}", query_string=parts.query,

@@ -182,3 +182,22 @@ def test_intercept_without_a_server(no_network):
         assert handle.count("GET", "/v3/identity") == 1
     finally:
         handle.close()
+
+
+def test_a_path_of_another_vendor_on_a_vendors_host_is_refused(emulator, monkeypatch, no_network):
+    from emulator.testing import intercept as module
+
+    fake = SimpleNamespace(name="adobe_campaign", title="Adobe Campaign Standard", hostnames=("mc.adobe.io",))
+    real_owner = module.vendor_for_path
+    monkeypatch.setattr(module, "vendor_for_path", lambda path: real_owner(path) or (
+        fake if "/campaign/" in path else None))
+    with emulator.intercept():
+        with pytest.raises(HostNotEmulated) as caught:
+            requests.get("https://api.copernica.com/demo-org/campaign/profileAndServices/profile", timeout=10)
+        reply = requests.get(f"https://api.copernica.com/elsewhere?{TOKEN}", timeout=10)
+    assert str(caught.value) == (
+        "martech-emulator does not emulate GET https://api.copernica.com/demo-org/campaign/profileAndServices/profile: "
+        "/demo-org/campaign/profileAndServices/profile belongs to Adobe Campaign Standard, which it answers at "
+        "mc.adobe.io, not at api.copernica.com; the request was not sent")
+    assert (reply.status_code, reply.json()["emulator"]) == (404, "martech-emulator")  # as the server answers
+    assert emulator.requests() == []
