@@ -107,20 +107,26 @@ class HttpApi(Api):
 
 #: hostnames that stand for ``<tenant>.<hostname>`` (Target: ``<client>.tt.omtrdc.net``)
 TENANT_SUBDOMAIN_HOSTS = {"tt.omtrdc.net"}
+#: the scheme of the vendor's own documented calls: Target's bulk API docs and batchStatus URLs
+#: use ``http://<client>.tt.omtrdc.net``; everything else is https
+SCHEMES = {"tt.omtrdc.net": "http"}
 _TARGET_CLIENT = re.compile(r"^/m2/([^/]+)/")
 
 
 def real_url(path: str) -> str:
-    """The vendor's real URL for an emulator path: ``/v3/…`` → ``https://api.copernica.com/v3/…``."""
-    vendor = vendor_for_path(urlsplit(path).path)
+    """The vendor's real URL for an emulator path: ``/v3/…`` → ``https://api.copernica.com/v3/…``,
+    ``/m2/demo/…`` → ``http://demo.tt.omtrdc.net/m2/demo/…`` (a Target path that names no client
+    goes to the bare ``tt.omtrdc.net``, so that the request names none)."""
+    parts = urlsplit(path)
+    vendor = vendor_for_path(parts.path)
     if vendor is None or not vendor.hostnames:
         raise ValueError(f"no vendor with a real hostname owns {path}")
-    host = vendor.hostnames[0]
-    if host in TENANT_SUBDOMAIN_HOSTS:
-        match = _TARGET_CLIENT.match(urlsplit(path).path)
-        client = match.group(1) if match else parse_qs(urlsplit(path).query).get("client", ["demo"])[0]
-        host = f"{client}.{host}"
-    return f"https://{host}{path}"
+    name = host = vendor.hostnames[0]
+    if name in TENANT_SUBDOMAIN_HOSTS:
+        match = _TARGET_CLIENT.match(parts.path)
+        client = match.group(1) if match else parse_qs(parts.query).get("client", [None])[0]
+        host = f"{client}.{name}" if client else name
+    return f"{SCHEMES.get(name, 'https')}://{host}{path}"
 
 
 class InterceptApi(HttpApi):

@@ -89,9 +89,12 @@ def dispatch(app: Flask, hosts: HostMap, method: str, url: str, headers: Iterabl
         raise LookupError(
             f"martech-emulator does not emulate {method} {url}: {parts.path} belongs to {owner.title}, "
             f"which it answers at {', '.join(owner.hostnames)}, not at {host}; the request was not sent")
+    headers = list(headers)
+    # the Host header the server would get: the client's own if it set one, else the URL's
+    sent_host = next((v for k, v in headers if k.lower() == "host"), None) or parts.netloc
     client = app.test_client(use_cookies=False)
     response = client.open(
-        parts.path or "/", base_url=f"{parts.scheme}://{parts.netloc}", query_string=parts.query,
+        parts.path or "/", base_url=f"{parts.scheme}://{sent_host}", query_string=parts.query,
         method=method, data=body,
         headers=[(k, v) for k, v in headers if k.lower() not in _HOP_HEADERS])
     return response.status_code, response.headers.to_wsgi_list(), response.get_data()

@@ -6,6 +6,7 @@ import pytest
 from emulator import create_app
 from emulator.journal import BODY_LIMIT
 from emulator.settings import Settings
+from emulator.vendors import VENDORS
 
 TOKEN = "access_token=demo-copernica-token"
 OTHER = "access_token=other-copernica-token"
@@ -130,7 +131,7 @@ def test_filters(client):
     ("?status=ok", "'status' takes a status code, or several separated by commas"),
     ("?limit=-1", "'limit' takes a whole number ≥ 0"),
     ("?limit=many", "'limit' takes a whole number ≥ 0"),
-    ("?vendor=mailchimp", "unknown vendor 'mailchimp'; expected one of: copernica"),
+    ("?vendor=mailchimp", f"unknown vendor 'mailchimp'; expected one of: {', '.join(v.name for v in VENDORS)}"),
     ("?since=today", "'since' is not an ISO-8601 instant: 'today'"),
 ])
 def test_bad_filters_are_refused_by_name(client, query, message):
