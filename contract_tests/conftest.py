@@ -15,6 +15,7 @@ import pytest
 from emulator import create_app
 from emulator.seeding import demo_fixtures
 from emulator.settings import Settings
+from emulator.vendors import vendor_named
 
 from .harness import Api, HttpApi, InProcessApi, InterceptApi
 
@@ -56,7 +57,8 @@ def api(request, base_url) -> Api:
         return
     if transport == "intercept":
         emulator = request.getfixturevalue("emulator")
-        client = InterceptApi(emulator.app)
+        home = vendor_named(request.node.path.parent.name)  # contract_tests/<vendor>/test_*.py
+        client = InterceptApi(emulator.app, home)
         with emulator.intercept(passthrough=False):
             yield client
         client.session.close()

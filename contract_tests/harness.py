@@ -129,15 +129,25 @@ def real_url(path: str) -> str:
     return f"{SCHEMES.get(name, 'https')}://{host}{path}"
 
 
+def real_base_url(vendor) -> str:
+    """``https://mc.adobe.io``: where the vendor's API really is (the hrefs the emulator builds
+    start with it when it is reached there)."""
+    host = vendor.hostnames[0]
+    return f"{SCHEMES.get(host, 'https')}://{host}"
+
+
 class InterceptApi(HttpApi):
     """Vendor paths go to the vendors' real URLs, which an active ``Intercept`` answers
-    in-process; control-plane paths (``/_emulator/…``) go to the app directly."""
+    in-process; control-plane paths (``/_emulator/…``) go to the app directly.
 
-    base_url = "https://intercepted"
+    ``base_url`` is the real base URL of the vendor whose contract tests run (``home``), so a
+    test that checks hrefs against ``api.base_url`` reads the same on every transport.
+    """
 
-    def __init__(self, app):
+    def __init__(self, app, home=None):
         self.session = requests.Session()
         self.control = InProcessApi(app)
+        self.base_url = real_base_url(home) if home is not None and home.hostnames else "https://intercepted"
 
     def request(self, method, path, *, json=None, data=None, headers=None):
         if vendor_for_path(urlsplit(path).path) is None:
