@@ -342,7 +342,10 @@ class Matcher:
         if "json" in spec:
             got = entry.json_body()
             if not json_subset(spec["json"], got):
-                shown = _compact(got) if got is not NOT_JSON else ("no body" if not entry.body else "a body that is not JSON")
+                if got is not NOT_JSON:
+                    shown = _compact(got)
+                else:
+                    shown = "a body that is not JSON" if entry.body else "no body"
                 if fail(f"json: expected to contain {_compact(spec['json'])}, got {shown}"):
                     return reasons
         if "body" in spec and entry.body != spec["body"]:

@@ -51,7 +51,8 @@ def test_a_vendor_request_is_recorded_whole_with_credentials_masked(client):
 
 def test_the_vendors_notes_are_recorded(client):
     client.put(f"/v3/database/1/profiles?{TOKEN}&fields[]=customerid==9999", json={"fields": {"lastname": "X"}})
-    client.put(f"/v3/database/1/profiles?{TOKEN}&fields[]=customerid==9999&create=1", json={"fields": {"lastname": "X"}})
+    client.put(f"/v3/database/1/profiles?{TOKEN}&fields[]=customerid==9999&create=1",
+               json={"fields": {"lastname": "X"}})
     client.put(f"/v3/database/1/profiles?{TOKEN}&fields[]=customerid==4567&async=1", json={"fields": {"lastname": "X"}})
     notes = [e["note"] for e in requests_of(client)]
     assert notes[0].startswith("selection matched nothing")
@@ -140,7 +141,8 @@ def test_bad_filters_are_refused_by_name(client, query, message):
 
 
 def test_count_and_find_take_a_matcher(client):
-    client.put(f"/v3/database/1/profiles?{TOKEN}&fields%5B0%5D=customerid%3D%3D4567", json={"fields": {"lastname": "Doe"}})
+    client.put(f"/v3/database/1/profiles?{TOKEN}&fields%5B0%5D=customerid%3D%3D4567",
+               json={"fields": {"lastname": "Doe"}})
     client.put(f"/v3/database/1/profiles?{TOKEN}&fields[]=customerid==1001", json={"fields": {"lastname": "Doe"}})
     matcher = {"method": "PUT", "query": {"fields[]": "customerid==4567"}, "json": {"fields": {"lastname": "Doe"}}}
     assert client.post("/_emulator/requests/count", json=matcher).json == {"count": 1}

@@ -161,7 +161,7 @@ def test_in_process_handle_has_no_url(emulator):
     handle = EmulatorHandle.in_process()
     try:
         with pytest.raises(RuntimeError):
-            handle.base_urls
+            _ = handle.base_urls
         assert handle.url is None
         names = lambda h: [a["name"] for a in h.state()["copernica"]["accounts"]]  # noqa: E731
         assert names(handle) == names(emulator) == ["Demo Company", "Other Company"]
@@ -191,11 +191,14 @@ def test_the_readme_example_passes_in_a_new_project(project):
 
 def test_the_readme_example_fails_with_the_closest_request_when_the_code_is_wrong(project):
     code = (project / "newsletter.py").read_text()
-    (project / "newsletter.py").write_text(code.replace('f"customerid=={customer_id}"', 'f"customerid=={customer_id + 1}"'))
+    wrong = code.replace('f"customerid=={customer_id}"', 'f"customerid=={customer_id + 1}"')
+    assert wrong != code
+    (project / "newsletter.py").write_text(wrong)
     result = run_pytest(project)
     assert result.returncode == 1
     assert ("E       emulator.testing.handle.RequestAssertionError: Expected a request matching: "
-            'PUT /v3/database/1/profiles query={"fields[]":"customerid==4567"} json={"fields":{"email":"john@new.example"}}'
+            'PUT /v3/database/1/profiles query={"fields[]":"customerid==4567"} '
+            'json={"fields":{"email":"john@new.example"}}'
             in result.stdout)
     assert ("E         1. PUT /v3/database/1/profiles?access_token=***&fields%5B%5D=customerid%3D%3D4568 → 204"
             in result.stdout)
