@@ -436,7 +436,8 @@ def register_hooks(app: Flask) -> None:
     inner = app.wsgi_app
 
     def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
-        if vendor_for_path(environ.get("PATH_INFO", "")) is not None and "wsgi.input" in environ:
+        # every request: which vendor owns it is known only once its path is canonical
+        if "wsgi.input" in environ:
             environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"])
         return inner(environ, start_response)
 
@@ -488,6 +489,10 @@ def _record(emulator: Any, vendor: Any, response: Response) -> None:
         response_body, response_cut = _text(response.get_data())
     query = mask_query(request.query_string.decode("latin-1"))
     scheme, netloc, path, _, _ = urlsplit(request.url)
+    # the path as sent (``/v3//profile/1/``), where the routed one may have been made canonical
+    raw_target = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI")
+    if raw_target and raw_target.startswith("/"):
+        path = raw_target.partition("?")[0]
     note = g.get("emulator_note")
     if isinstance(note, (list, tuple)):
         note = "; ".join(str(n) for n in note)

@@ -96,6 +96,16 @@ def test_a_form_body_is_recorded_as_sent_even_though_the_vendor_parsed_it(client
     assert found["count"] == 1
 
 
+def test_the_url_is_as_sent_and_the_path_as_routed(client):
+    reply = client.post(f"/v3//database/1//profiles/?{TOKEN}", data="fields%5Bfirstname%5D=Ann",
+                        content_type="application/x-www-form-urlencoded")
+    assert reply.status_code == 201
+    [entry] = requests_of(client)
+    assert entry["url"] == "http://localhost/v3//database/1//profiles/?access_token=***"
+    assert entry["path"] == "/v3/database/1/profiles"
+    assert entry["body"] == "fields%5Bfirstname%5D=Ann"
+
+
 def test_bodies_are_cut_at_the_limit_and_an_oversized_refused_body_is_still_recorded(client):
     big = '{"fields": {"firstname": "' + "x" * (2 * BODY_LIMIT) + '"}}'
     assert client.put(f"/v3/profile/1?{TOKEN}", data=big, content_type="application/json").status_code == 204
