@@ -73,8 +73,15 @@ def emulator(_emulator_session_handle):
     return _emulator_session_handle
 
 
+@pytest.fixture(scope="session")
+def emulator_passthrough() -> Any:
+    """What ``emulator_intercept`` lets through to other hosts: True (all), False (none), or a
+    list of URL prefixes."""
+    return True
+
+
 @pytest.fixture
-def emulator_intercept(emulator):
+def emulator_intercept(emulator, emulator_passthrough):
     """``emulator`` with the vendors' real hostnames answered in-process for this test."""
-    with emulator.intercept():
+    with emulator.intercept(passthrough=emulator_passthrough):
         yield emulator

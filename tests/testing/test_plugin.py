@@ -227,6 +227,20 @@ def test_fixtures_are_overridable_the_pytest_httpserver_way(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_passthrough_of_the_intercept_fixture_is_overridable(tmp_path):
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n\n@pytest.fixture(scope='session')\ndef emulator_passthrough():\n    return False\n")
+    (tmp_path / "test_p.py").write_text(
+        "import pytest, requests\n\n"
+        "def test_p(emulator_intercept):\n"
+        "    assert requests.get('https://api.copernica.com/v3/identity?access_token=demo-copernica-token')"
+        ".status_code == 200\n"
+        "    with pytest.raises(requests.ConnectionError, match='Connection refused by Responses'):\n"
+        "        requests.get(emulator_intercept.url + '/_emulator/health')\n")
+    result = run_pytest(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_a_bad_fixtures_file_fails_naming_the_key(tmp_path):
     (tmp_path / "conftest.py").write_text(
         "import pytest\n\n@pytest.fixture(scope='session')\ndef emulator_fixtures():\n"
