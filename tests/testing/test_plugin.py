@@ -271,3 +271,17 @@ def test_xdist_workers_each_get_their_own_server(tmp_path):
     urls = {line.split()[0] for line in seen}
     workers = {line.split()[1] for line in seen}
     assert len(workers) == 2 and len(urls) == 2
+
+
+def test_no_fixtures_means_an_empty_emulator_after_every_reset():
+    from emulator import create_app
+
+    handle = EmulatorHandle(create_app(load_fixtures=False), None, None)
+    try:
+        handle.reset()
+        handle.seed({"copernica": {"accounts": [{"name": "Solo", "access_token": "solo"}]}})
+        assert [a["name"] for a in handle.state()["copernica"]["accounts"]] == ["Solo"]
+        handle.reset()
+        assert handle.state()["copernica"] == {"accounts": []}
+    finally:
+        handle.close()
