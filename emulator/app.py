@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import seeding
+from . import journal, seeding
 from .clock import Clock
 from .deferred import WorkQueue
 from .errors import EmulatorError, emulator_error
@@ -34,6 +34,7 @@ class Emulator:
         self.store = store if store is not None else Store(settings.data, settings.flush_interval)
         self.clock = Clock()
         self.work = WorkQueue(self.clock)
+        self.journal = journal.Journal(settings.journal_size)
         self.vendors = VENDORS
         self.realism = Realism(self)  # per-tenant settings, faults, latency, quotas
         self.ready = threading.Event()
@@ -55,6 +56,7 @@ class Emulator:
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         self.work.clear()
+        self.journal.clear(vendor, tenant)
         self.realism.reset(vendor, tenant)
         for v in self.vendors:
             if vendor is None or v.name == vendor:
@@ -91,6 +93,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
     _register_error_handlers(app)
+    journal.register_hooks(app)  # the request journal (emulator/journal.py)
+    # after the journal's hooks: its after_request then runs after ours and records our notes
     realism_hook.register(app)  # faults, latency and quotas on vendor paths (emulator/realism/)
     if load_fixtures:
         emulator.load_start_fixtures()
