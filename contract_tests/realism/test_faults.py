@@ -206,3 +206,15 @@ def test_control_plane_and_other_tenants_are_never_faulted(api):
     add_rule(api, fault={"status": 503})
     assert api.get("/_emulator/health").status_code == 200
     assert api.get("/_emulator/state").status_code == 200
+
+
+def test_the_request_journal_records_what_each_knob_did(api):
+    fault = add_rule(api, method="PUT", fault={"status": 503}, count=1)
+    slow = add_rule(api, method="GET", latency={"fixed": 0.01}, count=1)
+    assert api.put(PROFILE, json={"fields": {"lastname": "X"}}).status_code == 503
+    assert api.get(PROFILE).status_code == 200
+    found = api.post("/_emulator/requests/find", json={"tenant": DEMO}).json()["requests"]
+    assert [(r["method"], r["status"], r["note"]) for r in found] == [
+        ("PUT", 503, f"fault: HTTP 503 (rule {fault['id']})"),
+        ("GET", 200, f"latency 0.010 s (rule {slow['id']})")]
+    assert api.post("/_emulator/requests/count", json={"note": "fault: HTTP 503"}).json() == {"count": 1}

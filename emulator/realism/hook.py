@@ -104,6 +104,25 @@ def fault_answer(vendor: Vendor, decision: Decision) -> Response:
     return broken
 
 
+class InjectedConnectionFault(ConnectionError):
+    """Raised from a broken body where no waitress channel is there to close (the test client,
+    interception): ``kind`` says which fault, so interception can raise its client's own error."""
+
+    kind = ""
+
+
+class InjectedReset(InjectedConnectionFault, ConnectionResetError):
+    kind = "reset"
+
+
+class InjectedEmpty(InjectedConnectionFault, ConnectionAbortedError):
+    kind = "empty"
+
+
+class InjectedTruncation(InjectedConnectionFault, ConnectionAbortedError):
+    kind = "truncated"
+
+
 class BrokenBody:
     """A WSGI body that breaks the connection after ``prefix`` (nothing at all when empty)."""
 
@@ -115,7 +134,7 @@ class BrokenBody:
     def __iter__(self) -> Iterator[bytes]:
         if self.prefix:
             yield self.prefix
-        abort_connection(self.environ, self.reset)
+        abort_connection(self.environ, "reset" if self.reset else "truncated" if self.prefix else "empty")
 
 
 def _waitress_channel(environ: dict[str, Any]) -> Any:
@@ -124,15 +143,16 @@ def _waitress_channel(environ: dict[str, Any]) -> Any:
     return getattr(environ.get("waitress.client_disconnected"), "__self__", None)
 
 
-def abort_connection(environ: dict[str, Any], reset: bool) -> None:
+def abort_connection(environ: dict[str, Any], kind: str) -> None:
     channel = _waitress_channel(environ)
     if channel is not None:
         from waitress.channel import ClientDisconnected
 
-        if reset:
+        if kind == "reset":
             channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         raise ClientDisconnected("martech-emulator: injected connection fault")
-    raise (ConnectionResetError if reset else ConnectionAbortedError)("martech-emulator: injected connection fault")
+    error = {"reset": InjectedReset, "empty": InjectedEmpty, "truncated": InjectedTruncation}[kind]
+    raise error(f"martech-emulator: injected connection fault ({kind})")
 
 
 @contextmanager

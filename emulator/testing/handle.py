@@ -19,6 +19,7 @@ from ..app import Emulator, create_app
 from ..journal import Entry, Matcher, closest
 from ..settings import Settings
 from ..vendors import VENDORS
+from .realism import RealismMixin
 
 if TYPE_CHECKING:
     from .intercept import Intercept
@@ -69,8 +70,9 @@ def describe(entry: Entry, reasons: Iterable[str] = ()) -> list[str]:
     return lines
 
 
-class EmulatorHandle:
-    """One emulator, as a test sees it. ``url`` is set when it is served over HTTP."""
+class EmulatorHandle(RealismMixin):
+    """One emulator, as a test sees it. ``url`` is set when it is served over HTTP. The realism
+    knobs (``add_fault``, ``set_tenant_settings``…) come from ``RealismMixin``."""
 
     def __init__(self, app: Flask, url: str | None = None, fixtures: dict[str, Any] | None = None):
         self.app = app

@@ -26,6 +26,7 @@ import responses
 import respx
 from flask import Flask
 
+from ..realism.hook import InjectedConnectionFault
 from ..vendors import VENDORS, vendor_for_path
 from ..vendors.base import Vendor
 
@@ -135,6 +136,10 @@ class Intercept:
                             prepared.headers.items(), _body_bytes(prepared.body))
         except LookupError as exc:
             return HostNotEmulated(str(exc), request=prepared)
+        except InjectedConnectionFault as exc:  # a realism rule broke the connection: as requests says it
+            if exc.kind == "truncated":
+                return requests.exceptions.ChunkedEncodingError(str(exc), request=prepared)
+            return requests.ConnectionError(str(exc), request=prepared)
 
     # -- httpx -----------------------------------------------------------------------------------
     def _answer_httpx(self, request: httpx.Request) -> httpx.Response:
@@ -143,6 +148,9 @@ class Intercept:
                                                 request.headers.multi_items(), request.read())
         except LookupError as exc:
             raise HttpxHostNotEmulated(str(exc), request=request) from None
+        except InjectedConnectionFault as exc:  # a realism rule broke the connection: as httpx says it
+            error = httpx.ReadError if exc.kind == "reset" else httpx.RemoteProtocolError
+            raise error(str(exc), request=request) from None
         # httpx would decode a Content-Encoding again; the app's body is already what was sent
         return httpx.Response(status, headers=headers, content=content)
 
