@@ -214,3 +214,13 @@ def test_journal_size_zero_records_nothing_and_answers_are_unchanged():
     assert client.get(f"/v3/profile/1?{TOKEN}").json["ID"] == "1"
     assert requests_of(client) == []
     app.extensions["emulator"].close()
+
+
+def test_an_adobe_campaign_path_no_route_answers_is_flagged_unmatched(client):
+    headers = {"Authorization": "Bearer demo-acs-token", "X-Api-Key": "demo-acs-key"}
+    reply = client.get("/demo-org/campaign/profileAndServices/nosuchresource", headers=headers)
+    assert reply.status_code == 404 and reply.json["message"].endswith("Error rc=-2003")
+    client.get("/demo-org/campaign/profileAndServices/profile", headers=headers)
+    unmatched = client.get("/_emulator/requests/unmatched").json["requests"]
+    assert [(e["vendor"], e["path"], e["matched"], e["status"]) for e in unmatched] == [
+        ("adobe_campaign", "/demo-org/campaign/profileAndServices/nosuchresource", False, 404)]
