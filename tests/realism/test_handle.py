@@ -99,6 +99,9 @@ def test_connection_faults_through_interception_are_the_clients_own_errors(emula
         with pytest.raises(httpx.ReadError):
             httpx.get(url)
         assert requests.get(url, timeout=10).status_code == 200
+    assert [(e.status, e.note) for e in emulator.requests()] == [
+        (503, "fault: connection reset (rule r1)"), (503, "fault: truncated body (rule r2)"),
+        (503, "fault: empty response (rule r3)"), (503, "fault: connection reset (rule r4)"), (200, None)]
 
 
 def test_bad_rules_and_settings_fail_at_once_with_the_control_planes_message(emulator):
