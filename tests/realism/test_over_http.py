@@ -8,10 +8,10 @@ import time
 import pytest
 import requests
 from flask import g
-from waitress.server import create_server
 
 from emulator import create_app
 from emulator.settings import Settings
+from emulator.testing.server import ThreadServer
 
 DEMO, OTHER = "Demo Company", "Other Company"
 TOKEN = "access_token=demo-copernica-token"
@@ -23,17 +23,13 @@ OTHER_PROFILE = "/v3/profile/5?access_token=other-copernica-token"
 def served():
     """The app on a waitress server with one worker thread, so a request that held it would
     block every other one."""
-    app = create_app(Settings())
-    server = create_server(app, host="127.0.0.1", port=0, threads=1)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    server = ThreadServer(create_app(Settings()), threads=1)
     session = requests.Session()
-    session.base = f"http://127.0.0.1:{server.effective_port}"
-    session.server = server
+    session.base = server.url
+    session.server = server._server
     yield session
     session.close()
-    server.close()
-    app.extensions["emulator"].close()
+    server.stop()
 
 
 def add_rule(http, **rule) -> dict:
