@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import seeding
+from . import changelog, seeding
 from .clock import Clock
 from .deferred import WorkQueue
 from .errors import EmulatorError, emulator_error
@@ -32,6 +32,8 @@ class Emulator:
         self.store = store if store is not None else Store(settings.data, settings.flush_interval)
         self.clock = Clock()
         self.work = WorkQueue(self.clock)
+        if settings.history_size > 0 and self.store.changes is None:
+            self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now)
         self.vendors = VENDORS
         self.ready = threading.Event()
         self._closed = False
@@ -47,8 +49,12 @@ class Emulator:
         documents.extend(seeding.read_fixtures_file(path) for path in self.settings.fixtures)
         for document in documents:  # validate every file before applying any
             seeding.validate(document)
-        for document in documents:
-            seeding.apply(self, document)
+        token = changelog.change_origin.set({"label": "fixtures loaded at start"})
+        try:
+            for document in documents:
+                seeding.apply(self, document)
+        finally:
+            changelog.change_origin.reset(token)
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         self.work.clear()
@@ -87,6 +93,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
     _register_error_handlers(app)
+    changelog.register_hooks(app)  # who changed what, for the dashboard's history
     if load_fixtures:
         emulator.load_start_fixtures()
     emulator.ready.set()

@@ -35,6 +35,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from .changelog import ChangeLog
+
 __all__ = ["Store", "StoreFileError"]
 
 Doc = dict[str, Any]
@@ -145,6 +147,8 @@ class Store:
         self._generation = 0  # bumped on every change; lets the flusher skip idle periods
         self._stop = threading.Event()
         self._flusher: threading.Thread | None = None
+        #: the change log (``emulator/changelog.py``), when the app switched it on
+        self.changes: ChangeLog | None = None
         if path and flush_interval > 0:
             self._flusher = threading.Thread(target=self._flush_loop, name="store-flush", daemon=True)
             self._flusher.start()
@@ -163,15 +167,23 @@ class Store:
 
     def put(self, vendor: str, tenant: str, collection: str, key: str, doc: Doc) -> None:
         stored = clone(doc)
+        name = table_name(vendor, tenant, collection)
         with self.lock:
-            self._storage.memory.setdefault(table_name(vendor, tenant, collection), {})[str(key)] = stored
-            self._changed(table_name(vendor, tenant, collection))
+            table = self._storage.memory.setdefault(name, {})
+            before = table.get(str(key))
+            table[str(key)] = stored
+            self._changed(name)
+            if self.changes is not None:
+                self.changes.record(name, str(key), before, stored)
 
     def delete(self, vendor: str, tenant: str, collection: str, key: str) -> bool:
+        name = table_name(vendor, tenant, collection)
         with self.lock:
-            removed = self._storage.memory.get(table_name(vendor, tenant, collection), {}).pop(str(key), None)
+            removed = self._storage.memory.get(name, {}).pop(str(key), None)
             if removed is not None:
-                self._changed(table_name(vendor, tenant, collection))
+                self._changed(name)
+                if self.changes is not None:
+                    self.changes.record(name, str(key), removed, None)
             return removed is not None
 
     def exists(self, vendor: str, tenant: str, collection: str, key: str) -> bool:
@@ -235,8 +247,15 @@ class Store:
                 if (vendor is None or v == vendor) and (tenant is None or t == tenant):
                     del self._storage.memory[name]
                     self._db.table(name).clear_cache()
+            if self.changes is not None:
+                self.changes.forget(lambda name: not _in_scope(name, vendor, tenant))
             self._dirty = True
             self._generation += 1
+
+    @property
+    def generation(self) -> int:
+        """Bumped on every change, so a reader (the dashboard) can tell that something changed."""
+        return self._generation
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -284,6 +303,11 @@ class Store:
                 self.flush()
             except OSError:  # a full disk must not kill the flusher: retried next interval
                 pass
+
+
+def _in_scope(name: str, vendor: str | None, tenant: str | None) -> bool:
+    v, _, rest = name.partition("/")
+    return (vendor is None or v == vendor) and (tenant is None or rest.rpartition("/")[0] == tenant)
 
 
 class _Cond:
