@@ -6,6 +6,7 @@ resets and counts through this interface only, so it never imports a vendor's in
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,10 @@ from marshmallow import Schema
 
 if TYPE_CHECKING:
     from ..app import Emulator
+    from ..openapi import Operation
+
+#: characters of a document's JSON shown in the dashboard's default profile table
+SUMMARY_CHARS = 160
 
 
 class Vendor:
@@ -63,6 +68,75 @@ class Vendor:
         """Ready-to-paste base URLs of the emulated API, for the CLI banner."""
         return {}
 
+    # -- dashboard: any vendor's profiles, vendor-agnostically -------------------------------
+    #: the store collection that holds the vendor's profiles, keyed by the vendor's profile key
+    profile_collection: str = "profiles"
+
+    def tenant_summaries(self, emulator: Emulator) -> list[dict[str, Any]]:
+        """``[{"tenant", "profiles"}]``: what the dashboard lists per vendor. Counting is O(1)
+        per tenant, so the dashboard can poll it."""
+        store = emulator.store
+        return [{"tenant": t, "profiles": store.count(self.name, t, self.profile_collection)}
+                for t in self.tenants(emulator)]
+
+    def profiles_page(self, emulator: Emulator, tenant: str, query: str, offset: int,
+                      limit: int) -> dict[str, Any]:
+        """One page of a tenant's profiles: ``{"total", "columns", "rows": [{"key", "cells"}]}``.
+
+        Server-side paging: only the page's rows are rendered, so a page costs the same at
+        100,000 profiles as at 100 (a ``query`` scans them all, once). The default shows each
+        stored document as compact JSON and searches that text (case-insensitively); a vendor
+        overrides it to show the columns its users know."""
+        store, collection = emulator.store, self.profile_collection
+        if query:
+            needle = query.casefold()
+            found = store.search(self.name, tenant, collection,
+                                 lambda d: needle in _json(d).casefold())
+            total, docs = len(found), [(d.doc_id, d) for d in found[offset:offset + limit]]
+        else:
+            keys = store.keys(self.name, tenant, collection)
+            total = len(keys)
+            docs = [(k, store.peek(self.name, tenant, collection, k)) for k in keys[offset:offset + limit]]
+        rows = [{"key": str(k), "cells": {"key": str(k), "document": _json(d)[:SUMMARY_CHARS]}}
+                for k, d in docs if d is not None]
+        return {"total": total, "columns": ["key", "document"], "rows": rows}
+
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
+        """``{"key", "title", "document"}`` for one profile, ``document`` in the vendor's wire
+        shape where the vendor can render it; None when there is no such profile."""
+        doc = emulator.store.get(self.name, tenant, self.profile_collection, key)
+        return None if doc is None else {"key": key, "title": key, "document": doc}
+
+    def profile_history(self, emulator: Emulator, tenant: str, key: str) -> list[dict[str, Any]]:
+        """The profile's changes, oldest first: which request changed which field, before →
+        after (``changelog.Change.to_json``). Empty when the change log is off."""
+        changes = emulator.store.changes
+        if changes is None:
+            return []
+        table = f"{self.name}/{tenant}/{self.profile_collection}"
+        return [c.to_json() for c in changes.history(table, str(key))]
+
+    # -- OpenAPI -------------------------------------------------------------------------------
+    #: the real vendor's servers, as OpenAPI server objects (``emulator/openapi.py``)
+    servers: tuple[dict[str, Any], ...] = ()
+
+    #: OpenAPI security schemes by name, and the requirement every operation of the vendor has
+    security_schemes: dict[str, dict[str, Any]] = {}
+    security: list[dict[str, list[str]]] | None = None
+
+    def openapi_errors(self) -> dict[int | str, Any]:
+        """The answers any route of the vendor may give besides its own (``openapi.Answer`` by
+        status): its error bodies. The default promises nothing about them."""
+        from ..openapi import Answer
+
+        return {"default": Answer("any other answer of the vendor", content_type=None)}
+
+    def openapi_operations(self) -> dict[str, Operation]:
+        """Descriptions of the vendor's routes by Flask endpoint name (``"copernica.profile"``),
+        with the marshmallow schemas of their parameters, bodies and answers. A route left out
+        is still described (the generator walks ``app.url_map``), just without schemas."""
+        return {}
+
     # -- requests ------------------------------------------------------------------------------
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
         """The tenant a request addresses (an account, organization or client code), as the
@@ -83,3 +157,7 @@ class Vendor:
         """The vendor's answer to an HTTP-level error: no such route (404), wrong method (405),
         a body over the size limit (413), or a bug in the emulator (500)."""
         raise NotImplementedError
+
+
+def _json(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str)
