@@ -159,7 +159,7 @@ def register_hooks(app: Any) -> None:
     def _start() -> None:
         query = mask_query(request.query_string.decode("latin-1"))
         origin = {"method": request.method, "path": request.path, "query": query,
-                  "label": f"{request.method} {request.path}" + (f"?{query}" if query else "")}
+                  "label": f"{request.method} {request.path}" + (f"?{unquote_plus(query)}" if query else "")}
         g.change_origin_token = change_origin.set(origin)
         g.change_origin = origin
 
