@@ -108,8 +108,7 @@ def main() -> None:
     for name, values in results.items():
         median = statistics.median(values)
         print(f"{name:<30} {median:>13.0f} {median / bare:>14.2f}   {', '.join(f'{v:.0f}' for v in values)}")
-    server.close()
-    app.extensions["emulator"].close()
+    app.extensions["emulator"].close()  # the server thread is a daemon: it ends with the script
 
 
 if __name__ == "__main__":

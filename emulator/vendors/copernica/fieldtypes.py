@@ -29,6 +29,8 @@ def php_int(value: Any) -> int:
     if isinstance(value, float):
         return int(value) if value == value and abs(value) != float("inf") else 0
     if isinstance(value, str):
+        if value.isascii() and value.isdigit():
+            return int(value)  # the stored form of every integer field: worth a fast path
         match = _FLOAT_PREFIX.match(value)
         if match and ("e" in match.group(0).lower() or "." in match.group(0)):
             return php_int(float(match.group(0)))

@@ -124,28 +124,27 @@ class Account:
             raise CopernicaError(errors.INVALID_FIELD_NAME)
         if field_type not in TYPES:
             raise CopernicaError(errors.INVALID_FIELD_TYPE)
-        with self.store.transaction():
-            database = self.database(database_ref, for_update=True)
-            if any(f["name"].lower() == name.lower() for f in database["fields"]):
-                raise CopernicaError(errors.FIELD_EXISTS)
-            field_id = self._next_id("fields")
-            database["fields"].append(make_field({**body, "ID": field_id, "type": field_type}))
-            self._put("databases", database["ID"], database)
-        return field_id
+        return self._define(database_ref, "fields", errors.FIELD_EXISTS,
+                            lambda field_id: make_field({**body, "ID": field_id, "type": field_type}))
 
     def create_interest(self, database_ref: str, body: Doc) -> str:
         name, group = body.get("name"), body.get("group", "")
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise CopernicaError(errors.INVALID_INTEREST_NAME)
+        return self._define(database_ref, "interests", errors.INTEREST_EXISTS, lambda interest_id: {
+            "ID": interest_id, "name": name, "group": group if isinstance(group, str) else ""})
+
+    def _define(self, database_ref: str, kind: str, exists: str, make: Callable[[str], Doc]) -> str:
+        """Add a field or interest definition to a database; names are unique case-insensitively."""
         with self.store.transaction():
             database = self.database(database_ref, for_update=True)
-            if any(i["name"].lower() == name.lower() for i in database["interests"]):
-                raise CopernicaError(errors.INTEREST_EXISTS)
-            interest_id = self._next_id("interests")
-            database["interests"].append({"ID": interest_id, "name": name,
-                                          "group": group if isinstance(group, str) else ""})
+            new = make("0")
+            if any(item["name"].lower() == new["name"].lower() for item in database[kind]):
+                raise CopernicaError(exists)
+            new["ID"] = self._next_id(kind)
+            database[kind].append(new)
             self._put("databases", database["ID"], database)
-        return interest_id
+        return new["ID"]
 
     # -- profiles: reading -----------------------------------------------------------------------
     def profile(self, profile_id: str) -> Doc:
@@ -172,11 +171,11 @@ class Account:
 
     def select(self, database: Doc, expressions: Iterable[str] | None) -> list[Doc]:
         """Non-removed profiles of ``database`` matching the selection, in ID order."""
-        matches = compile_selection(parse(expressions or [], database["fields"]))
+        defaults = {f["name"]: default_value(f) for f in database["fields"]}
+        matches = compile_selection(parse(expressions or [], database["fields"]), defaults)
         database_id = database["ID"]
         found = self.store.search(VENDOR, self.name, "profiles", lambda p: (
-            p["database"] == database_id and p["removed"] is False
-            and matches(p, field_values(p, database))))
+            p["database"] == database_id and p["removed"] is False and matches(p)))
         return sorted(found, key=lambda p: int(p["ID"]))
 
     def list_profiles(self, database_ref: str, params: Doc, expressions: list[str] | None) -> Doc:

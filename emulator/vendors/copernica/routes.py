@@ -113,23 +113,17 @@ def database(ref: str) -> Response:
     return jsonify(render_database(account().database(ref)))
 
 
-@copernica.get("/database/<ref>/fields")
-def database_fields(ref: str) -> Response:
-    items = account().database(ref)["fields"]
+@copernica.get("/database/<ref>/<any(fields, interests):kind>")
+def database_definitions(ref: str, kind: str) -> Response:
+    """A database's field or interest definitions, in Copernica's list wrapper."""
+    items = account().database(ref)[kind]
     return jsonify(list_wrapper(items, 0, len(items), len(items)))
 
 
 @copernica.route("/database/<ref>/fields", methods=["POST", "PUT"])
 def create_database_field(ref: str) -> Response:
     body = read_body(request)
-    field_id = account().create_field(ref, body if isinstance(body, dict) else {})
-    return created("field", field_id)
-
-
-@copernica.get("/database/<ref>/interests")
-def database_interests(ref: str) -> Response:
-    items = account().database(ref)["interests"]
-    return jsonify(list_wrapper(items, 0, len(items), len(items)))
+    return created("field", account().create_field(ref, body if isinstance(body, dict) else {}))
 
 
 @copernica.route("/database/<ref>/interests", methods=["POST", "PUT"])

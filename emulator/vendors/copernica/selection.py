@@ -115,17 +115,24 @@ def _matcher(condition: Condition) -> Callable[[str], bool]:
     return lambda stored: _compare(stored.casefold(), operator, right_text)
 
 
-def compile_selection(conditions: list[Condition]) -> Callable[[dict[str, Any], dict[str, str]], bool]:
-    """A predicate over (profile document, its field values with defaults filled in)."""
-    checks = []
+def compile_selection(conditions: list[Condition],
+                      defaults: dict[str, str]) -> Callable[[dict[str, Any]], bool]:
+    """A predicate over a stored profile document.
+
+    ``defaults`` holds each field's default value, read where a profile never had the field
+    set. Only the fields a condition names are looked at: a selection scans every profile of a
+    database, so this is the emulator's one hot loop whose cost grows with the data.
+    """
+    checks: list[Callable[[dict[str, Any]], bool]] = []
     for condition in conditions:
         match = _matcher(condition)
         if condition.target == "#id":
-            checks.append(lambda p, f, m=match: m(str(p["ID"])))
+            checks.append(lambda p, m=match: m(str(p["ID"])))
         elif condition.target == "#code":
-            checks.append(lambda p, f, m=match: m(p.get("secret", "")))
+            checks.append(lambda p, m=match: m(p.get("secret", "")))
         elif condition.target == "#modified":
-            checks.append(lambda p, f, m=match: m(p.get("modified", "")))
+            checks.append(lambda p, m=match: m(p.get("modified", "")))
         else:
-            checks.append(lambda p, f, m=match, name=condition.target: m(f.get(name, "")))
-    return lambda profile, values: all(check(profile, values) for check in checks)
+            name, default = condition.target, defaults.get(condition.target, "")
+            checks.append(lambda p, m=match, n=name, d=default: m(p["fields"].get(n, d)))
+    return lambda profile: all(check(profile) for check in checks)
