@@ -19,6 +19,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
+from werkzeug.routing.converters import AnyConverter
 from marshmallow import Schema
 
 from . import __version__
@@ -67,6 +68,18 @@ def openapi_path(rule: str) -> str:
     return _VARIABLE.sub(r"{\1}", rule)
 
 
+def expand(rule: Any) -> list[tuple[str, dict[str, str]]]:
+    """A rule's OpenAPI paths: one per value of each ``any(…)`` part, which is a fixed word of
+    the URL rather than a parameter (``/database/<ref>/<any(fields, interests):kind>`` is
+    ``/database/{ref}/fields`` and ``/database/{ref}/interests``)."""
+    variants: list[tuple[str, dict[str, str]]] = [(rule.rule, {})]
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            variants = [(re.sub(rf"<[^<>]*:{name}>", value, path), {**fixed, name: value})
+                        for path, fixed in variants for value in sorted(converter.items)]
+    return [(openapi_path(path), fixed) for path, fixed in variants]
+
+
 def schema_name(schema: Any) -> str:
     """Component names say whose schema it is (``CopernicaProfileOut``, ``ControlErrorOut``),
     so two vendors' schemas of the same class name never collide."""
@@ -110,19 +123,22 @@ def build(app: Flask, base_url: str) -> dict[str, Any]:
             continue  # Flask's own /static route: not part of the API
         known = vendor.openapi_operations() if vendor else CONTROL_OPERATIONS
         errors = vendor.openapi_errors() if vendor else CONTROL_ERRORS
-        path = openapi_path(rule.rule)
-        for method in sorted((rule.methods or set()) - IMPLICIT):
-            hint = known.get(rule.endpoint, Operation()).for_method(method)
-            paths.setdefault(path, {})[method.lower()] = _operation(
-                rule.endpoint, method, rule.arguments, hint, errors,
-                tag=vendor.name if vendor else "control plane",
-                security=vendor.security if vendor else None)
-        if vendor is not None:
-            servers[path] = [ours, *vendor.servers]
+        for path, fixed in expand(rule):
+            suffix = "".join(f"[{v}]" for v in fixed.values())
+            for method in sorted((rule.methods or set()) - IMPLICIT):
+                hint = known.get(rule.endpoint + suffix) or known.get(rule.endpoint, Operation())
+                paths.setdefault(path, {})[method.lower()] = _operation(
+                    rule.endpoint + suffix, method, set(rule.arguments) - set(fixed), hint.for_method(method),
+                    errors, tag=vendor.name if vendor else "control plane",
+                    security=vendor.security if vendor else None)
+            if vendor is not None:
+                servers[path] = [ours, *vendor.servers]
     for path, operations in paths.items():
-        extra = {"servers": servers[path]} if path in servers else {}
-        spec.path(path=path, operations=operations, **extra)
-    return spec.to_dict()
+        spec.path(path=path, operations=operations)
+    document = spec.to_dict()
+    for path, path_servers in servers.items():  # apispec has no argument for path-level servers
+        document["paths"][path]["servers"] = path_servers
+    return document
 
 
 def _operation(endpoint: str, method: str, arguments: Any, hint: Operation,
