@@ -55,7 +55,7 @@ def _operations() -> dict[str, Operation]:
             200: Answer("the state; POST it to /_emulator/seed to get it back", document)}),
         "control.drain": Operation("Apply all deferred work that is due", responses={200: Answer("done", s.DrainOut)}),
         "control.get_clock": Operation("The emulator's clock", responses={200: Answer("the clock", s.ClockOut)}),
-        "control.set_clock": Operation("Freeze, advance or resume the clock", body={JSON: s.ClockBody},
+        "control.set_clock": Operation("Freeze, advance or resume the clock", body={JSON: {"oneOf": list(s.CLOCK_BODIES)}},
                                        body_required=True, responses={200: Answer("the clock", s.ClockOut)}),
         "control.dashboard": Operation("The demo dashboard (HTML)", responses={200: _page("the dashboard")}),
         "control.docs": Operation("This document, rendered (HTML)", responses={200: _page("the docs page")}),

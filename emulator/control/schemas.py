@@ -59,13 +59,23 @@ class ResetBody(Schema):
     tenant = mf.String(metadata={"description": "forget only this tenant of the vendor (needs vendor)"})
 
 
-class ClockBody(Schema):
-    """Exactly one of the three keys."""
+class ClockFreeze(Schema):
+    freeze = mf.Raw(required=True, metadata={
+        "description": "true (freeze now) or an ISO-8601 instant",
+        "oneOf": [{"type": "boolean", "enum": [True]}, {"type": "string", "format": "date-time"}]})
 
-    freeze = mf.Raw(metadata={"description": "true (freeze now) or an ISO-8601 instant",
-                              "oneOf": [{"type": "boolean", "enum": [True]}, {"type": "string", "format": "date-time"}]})
-    advance = mf.Float(validate=validate.Range(min=0), metadata={"description": "seconds to move the clock forward"})
-    resume = mf.Boolean(metadata={"description": "back to real time"})
+
+class ClockAdvance(Schema):
+    advance = mf.Float(required=True, validate=validate.Range(min=0),
+                       metadata={"description": "seconds to move the clock forward"})
+
+
+class ClockResume(Schema):
+    resume = mf.Boolean(required=True, metadata={"description": "back to real time", "enum": [True]})
+
+
+#: the clock takes exactly one of these bodies
+CLOCK_BODIES = (ClockFreeze, ClockAdvance, ClockResume)
 
 
 # -- answers -------------------------------------------------------------------------------------
