@@ -1,0 +1,92 @@
+"""The dashboard in a real browser (Debian's chromium, driven by Playwright): a change made
+through a vendor's API shows up in the open page without a reload."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+TOKEN = "demo-copernica-token"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    assert requests.post(f"{live_server.base_url}/_emulator/reset", timeout=10).status_code == 200
+    from emulator.seeding import demo_fixtures
+
+    assert requests.post(f"{live_server.base_url}/_emulator/seed", json=demo_fixtures(), timeout=10).status_code == 200
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.base_url}/_emulator/")
+    yield page
+    context.close()
+    assert errors == []
+
+
+def test_a_copernica_put_appears_live_in_table_detail_history_and_feed(page, live_server):
+    page.click("nav button[data-vendor='copernica'][data-tenant='Demo Company']")
+    row = page.locator("#profiles tbody tr[data-key='1']")
+    expect(row).to_contain_text("John")
+    row.click()
+    expect(page.locator("#detail-document")).to_contain_text('"firstname": "John"')
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    response = requests.put(f"{live_server.base_url}/v3/database/1/profiles",
+                            params={"access_token": TOKEN, "fields[0]": "customerid==4567"},
+                            json={"fields": {"firstname": "Jane", "country": "germany"}}, timeout=10)
+    assert response.status_code == 204
+
+    expect(row).to_contain_text("Jane", timeout=5000)
+    expect(page.locator("#detail-document")).to_contain_text('"firstname": "Jane"')
+    newest = page.locator("#history > li").first
+    expect(newest).to_contain_text("PUT /v3/database/1/profiles?access_token=***&fields[0]=customerid==4567 → 204")
+    expect(newest).to_contain_text("fields.firstname: John → Jane")
+    expect(newest).to_contain_text("fields.country: netherlands → germany")
+    feed = page.locator("#feed li").first
+    expect(feed).to_contain_text("PUT")
+    expect(feed).to_contain_text("/v3/database/1/profiles")
+    expect(feed).to_contain_text("204")
+    expect(page.locator("#changes > li").first).to_contain_text("copernica · Demo Company · 1 changed")
+    assert navigations == []  # no reload
+
+
+def test_search_paging_and_the_clock_button(page, live_server):
+    page.click("nav button[data-vendor='copernica'][data-tenant='Demo Company']")
+    expect(page.locator("#page-info")).to_have_text("1–4 of 4")
+    page.fill("#search", "jansen")
+    expect(page.locator("#profiles tbody tr")).to_have_count(1)
+    expect(page.locator("#page-info")).to_have_text("1–1 of 1")
+    before = requests.get(f"{live_server.base_url}/_emulator/clock", timeout=10).json()["offset_seconds"]
+    page.fill("#advance-seconds", "7200")
+    page.click("#advance")
+    expect(page.locator("#message")).to_contain_text("Clock advanced by 7200 s")
+    after = requests.get(f"{live_server.base_url}/_emulator/clock", timeout=10).json()["offset_seconds"]
+    assert after == pytest.approx(before + 7200)
+    requests.post(f"{live_server.base_url}/_emulator/clock", json={"resume": True}, timeout=10)
+
+
+def test_the_docs_page_renders_every_operation(page, live_server):
+    page.goto(f"{live_server.base_url}/_emulator/docs")
+    document = requests.get(f"{live_server.base_url}/_emulator/openapi.json", timeout=10).json()
+    operations = sum(len([m for m in item if m != "servers"]) for item in document["paths"].values())
+    expect(page.locator("details.op")).to_have_count(operations)
+    expect(page.locator("#api h2").first).to_have_text(re.compile(rf"· {operations} operations$"))
+    page.locator("details.op", has_text="/v3/profile/{profile_id}").first.click()
+    expect(page.locator("details.op[open]")).to_contain_text("https://api.copernica.com")
