@@ -23,6 +23,7 @@ no acknowledged write and a crash loses at most one interval, never leaving a to
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import os
 import tempfile
@@ -219,9 +220,15 @@ class Store:
             table = self._table(vendor, tenant, collection)
             return table.all() if cond is None else table.search(_Cond(cond))
 
-    def keys(self, vendor: str, tenant: str, collection: str) -> list[str]:
+    def keys(self, vendor: str, tenant: str, collection: str, start: int = 0,
+             stop: int | None = None) -> list[str]:
+        """Keys in insertion order; ``start``/``stop`` slice them without copying the rest, so
+        the first page of a large collection costs the same as of a small one."""
         with self.lock:
-            return list(self._storage.memory.get(table_name(vendor, tenant, collection), {}))
+            table = self._storage.memory.get(table_name(vendor, tenant, collection), {})
+            if start == 0 and stop is None:
+                return list(table)
+            return list(itertools.islice(table, start, stop))
 
     def count(self, vendor: str, tenant: str, collection: str) -> int:
         with self.lock:

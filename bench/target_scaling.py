@@ -1,0 +1,65 @@
+"""Adobe Target: single-profile update and fetch cost at 1k, 10k and 100k profiles per client.
+
+Updates by mboxPC and fetches by tntId and by thirdPartyId go through keyed documents (the
+profile and the thirdPartyId index), so they must cost the same at any size (design principle 4).
+The baseline is the smallest size in the same run.
+
+Usage: python bench/target_scaling.py [--sizes 1000,10000,100000] [--ops 2000]
+Prints medians in microseconds and each one's ratio to the smallest size.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+from emulator.clock import Clock
+from emulator.store import Store
+from emulator.vendors.adobe_target.fixtures import load_client
+from emulator.vendors.adobe_target.model import TargetModel
+from emulator.vendors.adobe_target.schemas import FixturesSchema
+
+
+def median_us(fn, keys) -> float:
+    samples = []
+    for key in keys:
+        started = time.perf_counter_ns()
+        fn(key)
+        samples.append(time.perf_counter_ns() - started)
+    return statistics.median(samples) / 1000
+
+
+def measure(size: int, ops: int) -> dict[str, float]:
+    model = TargetModel(Store(), Clock())
+    client = {"code": "bench", "profiles": [
+        {"tntId": f"{1368007744041 + i}-575948.01_00", "thirdPartyId": f"crm-{i}",
+         "profileAttributes": {"tier": "gold", "city": "Amsterdam", "score": str(i)}} for i in range(size)]}
+    load_client(model, FixturesSchema().load({"clients": [client]})["clients"][0])
+    settings = model.client("bench")
+    picks = [random.randrange(size) for _ in range(ops)]
+    update = median_us(lambda i: model.update_profile(settings, f"{1368007744041 + i}-575948.01_00", None,
+                                                      {"attr1": "0", "attr2": "1"}), picks)
+    by_tnt = median_us(lambda i: model.fetch("bench", "tntId", f"{1368007744041 + i}-575948.01_00"), picks)
+    by_third = median_us(lambda i: model.fetch("bench", "thirdPartyId", f"crm-{i}"), picks)
+    return {"update": update, "fetch tntId": by_tnt, "fetch thirdPartyId": by_third}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--ops", type=int, default=2000)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {size: measure(size, args.ops) for size in sizes}
+    base = results[sizes[0]]
+    names = list(base)
+    print(f"{'profiles':>9} " + " ".join(f"{n + ' µs':>22} {'×':>5}" for n in names))
+    for size in sizes:
+        print(f"{size:>9} " + " ".join(f"{results[size][n]:>22.1f} {results[size][n] / base[n]:>5.2f}" for n in names))
+    worst = max(results[sizes[-1]][n] / base[n] for n in names)
+    print(f"worst ratio at {sizes[-1]:,} vs {sizes[0]:,} profiles: {worst:.2f}× (target ≤ 1.5×)")
+
+
+if __name__ == "__main__":
+    main()

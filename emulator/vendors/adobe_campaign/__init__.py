@@ -1,0 +1,72 @@
+"""Adobe Campaign Standard: the profile resource (``profileAndServices[Ext]/profile``).
+
+See vendor-apis.md §1 for the behaviour and the README's "Adobe Campaign Standard" section
+for the choices made where Adobe's documentation is silent.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Request, Response
+from marshmallow import Schema
+
+from ..base import Vendor
+from . import fixtures, model
+
+if TYPE_CHECKING:
+    from ...app import Emulator
+
+_ORG_IN_PATH = re.compile(r"^/(?!_emulator(?:/|$))([^/]+)/campaign(?:/|$)")
+
+
+class AdobeCampaign(Vendor):
+    name = "adobe_campaign"
+    title = "Adobe Campaign Standard"
+    hostnames = ("mc.adobe.io",)
+    path_pattern = _ORG_IN_PATH
+
+    def blueprint(self) -> Blueprint:
+        from .routes import make_blueprint
+
+        return make_blueprint()
+
+    def fixtures_schema(self) -> Schema:
+        from .schemas import FixturesSchema
+
+        return FixturesSchema()
+
+    def load_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
+        with emulator.store.transaction():
+            for organization in data.get("organizations") or []:
+                fixtures.load_organization(emulator.store, emulator.clock, organization)
+
+    def export_fixtures(self, emulator: Emulator) -> dict[str, Any]:
+        return {"organizations": [fixtures.export_organization(emulator.store, org)
+                                  for org in self.tenants(emulator)]}
+
+    def counts(self, emulator: Emulator) -> dict[str, int]:
+        tenants = self.tenants(emulator)
+        return {"tenants": len(tenants),
+                "profiles": sum(emulator.store.count(self.name, t, model.PROFILES) for t in tenants)}
+
+    def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
+        base = base_url.rstrip("/")
+        orgs = self.tenants(emulator)
+        if not orgs:
+            return {"Adobe Campaign Standard": f"{base}/<ORGANIZATION>/campaign"}
+        return {f"Adobe Campaign ({org})": f"{base}/{org}/campaign" for org in orgs}
+
+    def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
+        match = _ORG_IN_PATH.match(request.path)
+        if match and model.organization(emulator.store, match.group(1)) is not None:
+            return match.group(1)
+        return None
+
+    def http_error(self, request: Request, status: int, description: str) -> Response:
+        from .routes import http_error
+
+        return http_error(status, description)
+
+
+VENDOR = AdobeCampaign()

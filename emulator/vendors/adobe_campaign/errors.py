@@ -1,0 +1,129 @@
+"""Adobe Campaign Standard's errors, and how each one reaches the client.
+
+Two families, as a client of ``mc.adobe.io`` meets them (vendor-apis.md §1.11, §1.14):
+
+* **Gateway** errors (Adobe I/O, before the request reaches Campaign): credentials.
+  Body ``{"error_code": "401013", "message": "Oauth token is not valid"}``.
+* **Backend** errors (Campaign itself): validation, unknown keys, unknown routes. The real
+  body format is not documented (§5 question 1). We answer ``{"code": <status>, "message":
+  "<verbatim Campaign message>"}`` as ``application/json``: the same shape as the one ACS
+  body that is documented (the "Oops" 500 of a wrong organization), and JSON because
+  Adobe's SDK shows a JSON body in full, while a ``text/plain`` body that starts with a quote
+  (``'zipCode' property is not valid…``) cannot be parsed by it and is lost (§1.14).
+"""
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+from flask import Response
+
+#: every JSON answer of the vendor carries this Content-Type
+JSON_TYPE = "application/json;charset=utf-8"
+
+RST = "RST-360011 An error has occurred - please contact your administrator."
+
+
+def status_line(status: int) -> str:
+    """``404 Not Found``, as Adobe sends it (werkzeug would say ``404 NOT FOUND``); the SDK puts
+    this reason phrase in its error messages (aio issue #51: ``404 - Not Found (…)``)."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+                    status=status_line(status), content_type=JSON_TYPE)
+
+
+class CampaignError(Exception):
+    """An answer that is not a success. ``render()`` gives the vendor's exact bytes."""
+
+    status = 500
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.status, "message": self.message}
+
+    def render(self) -> Response:
+        return json_response(self.body(), self.status)
+
+
+class GatewayError(CampaignError):
+    """Adobe I/O's own answer: credentials, before Campaign sees the request."""
+
+    def __init__(self, status: int, error_code: str, message: str):
+        super().__init__(message, status)
+        self.error_code = error_code
+
+    def body(self) -> dict[str, Any]:
+        return {"error_code": self.error_code, "message": self.message}
+
+
+def missing_api_key() -> GatewayError:
+    return GatewayError(403, "403000", "Api Key is required")
+
+
+def invalid_api_key() -> GatewayError:
+    return GatewayError(403, "403003", "Api Key is invalid")
+
+
+def missing_token() -> GatewayError:
+    return GatewayError(403, "403010", "Oauth token is missing.")
+
+
+def invalid_token() -> GatewayError:
+    return GatewayError(401, "401013", "Oauth token is not valid")
+
+
+def unknown_organization() -> CampaignError:
+    return CampaignError("Oops. Something went wrong. Check your URI and try again.", 500)
+
+
+# -- backend errors (Campaign's own messages, verbatim where §1.11 quotes them) ----------------
+
+def unknown_route() -> CampaignError:
+    return CampaignError(f"{RST} Error rc=-2003", 404)
+
+
+def unknown_property(name: str, resource: str = "profile") -> CampaignError:
+    return CampaignError(f"'{name}' property is not valid for the '{resource}' resource.", 500)
+
+
+def read_only_property(name: str) -> CampaignError:
+    return CampaignError(f"Cannot update the '{name}' property that is read-only", 500)
+
+
+def key_changed(old: str, new: str) -> CampaignError:
+    return CampaignError(f"{RST} RST-360012 Inconsistent operation on resource 'profile' – "
+                         f"Cannot update key '{old}' to '{new}'.", 500)
+
+
+def invalid_enum(value: Any, field: str) -> CampaignError:
+    return CampaignError(f"{RST} The value '{value}' is not valid for the 'nms:recipient:{field}' "
+                         f"enumeration of the '@{field}' field", 500)
+
+
+def malformed_pkey(pkey: str) -> CampaignError:
+    bare = pkey[1:] if pkey.startswith("@") else pkey
+    return CampaignError(f"'{bare}' attribute unknown (see definition of 'Profiles (nms:recipient)' "
+                         f"schema). XTK-170036 Unable to parse expression '@id = {pkey}'.", 500)
+
+
+def profile_not_found(pkey: str) -> CampaignError:
+    return CampaignError(f"{RST} Unable to find document with path 'Profile' from key '{pkey}' "
+                         f"(document with schema 'profile' and name '{pkey}')", 404)
+
+
+def generic(detail: str, status: int = 500) -> CampaignError:
+    """Campaign's generic error, followed by what the emulator knows went wrong (the real
+    service often says no more than the first sentence)."""
+    return CampaignError(f"{RST} {detail}", status)

@@ -1,0 +1,99 @@
+"""The blueprint: ``/<ORG>/campaign/…`` on the emulator's one port, so a client swaps
+``https://mc.adobe.io`` for the emulator's base URL and changes nothing else.
+
+One catch-all rule, because Campaign's paths are a small grammar (``paths.parse``) rather than
+a list of routes, and because the gateway checks credentials before any route is known: an
+unknown route with a bad token is a 401, like on ``mc.adobe.io``. ``merge_slashes=False``
+keeps the documented ``…/profile//_count`` from being redirected.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, request
+from werkzeug.routing import BaseConverter, ValidationError
+
+from ...app import current_emulator
+from . import errors, model, paths
+from .errors import CampaignError, json_response
+
+METHODS = ["GET", "POST", "PATCH", "DELETE", "PUT"]
+
+
+class OrganizationConverter(BaseConverter):
+    """A path segment naming an organization; never the emulator's own ``/_emulator``."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        if value.startswith("_emulator"):
+            raise ValidationError()
+        return value
+
+
+def make_blueprint() -> Blueprint:
+    bp = Blueprint("adobe_campaign", __name__)
+    bp.record_once(lambda state: state.app.url_map.converters.setdefault("acs_org", OrganizationConverter))
+    bp.add_url_rule("/<acs_org:org>/campaign", view_func=handle, defaults={"rest": ""},
+                    methods=METHODS, merge_slashes=False, strict_slashes=False)
+    bp.add_url_rule("/<acs_org:org>/campaign/<path:rest>", view_func=handle,
+                    methods=METHODS, merge_slashes=False)
+    return bp
+
+
+def handle(org: str, rest: str) -> Response:
+    emulator = current_emulator()
+    try:
+        settings = model.authenticate(emulator.store, org, request.headers.get("X-Api-Key"),
+                                      request.headers.get("Authorization"))
+        target = paths.parse(rest)
+        if target is None:
+            raise errors.unknown_route()
+        base = request.url_root.rstrip("/") + "/" + quote(org, safe="@") + "/campaign"
+        campaign = model.Campaign(emulator.store, emulator.clock, org, base, settings)
+        return _answer(campaign, target)
+    except CampaignError as exc:
+        return exc.render()
+
+
+def _answer(campaign: model.Campaign, target: paths.Target) -> Response:
+    method = request.method
+    if target.resource == "":
+        if method != "GET":
+            raise errors.unknown_route()
+        return json_response(campaign.resources(target.api))
+    if target.resource == "resourceType":
+        if method != "GET":
+            raise errors.unknown_route()
+        if target.segments == ("profile",):
+            return json_response(campaign.metadata(target.api, target.ext))
+        if target.segments == ("profile", "filters"):
+            return json_response(campaign.filters_metadata(target.api))
+        raise errors.unknown_route()
+    if method == "GET":
+        _kind, body = campaign.collection(target, request.args.to_dict(flat=True))
+        return json_response(body)
+    if method == "POST":
+        if target.segments or target.count:
+            raise errors.unknown_route()
+        body = model.parse_body(request.get_data())
+        return json_response(campaign.create(body, target.api, target.ext), 201)
+    if method == "PATCH":
+        pkey = campaign.pkey_of(target)
+        body = model.parse_body(request.get_data())
+        return json_response(campaign.update(pkey, body, target.api, target.ext))
+    if method == "DELETE":
+        campaign.delete(campaign.pkey_of(target))
+        response = Response(b"", status=errors.status_line(200))
+        del response.headers["Content-Type"]
+        return response
+    raise errors.unknown_route()
+
+
+def http_error(status: int, description: str) -> Response:
+    """Werkzeug-level errors on a Campaign path (wrong method, body too large, emulator bug)."""
+    if status in (404, 405):
+        return CampaignError(errors.unknown_route().message, status).render()
+    if status == 413:
+        return CampaignError("Request Entity Too Large", 413).render()
+    return errors.generic(description, status).render()

@@ -1,0 +1,107 @@
+"""The ``adobe_target`` fixtures section: apply a validated one, export the state as one.
+
+Export folds pending updates that are due, so ``GET /_emulator/state`` shows what a fetch
+shows; what is still pending is exported as ``pendingUpdates``/``visibleAt``, so
+``state`` → ``seed`` round-trips unchanged.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .model import (BATCHES, CLIENT_KEY, MCIDS, PROFILES, SETTINGS, VENDOR, Doc, TargetModel, fold,
+                    parse_instant, stamp)
+
+
+def load_client(model: TargetModel, client: Doc) -> None:
+    """Add or replace one client's settings, profiles and batches (already validated)."""
+    code = client["code"]
+    now = model.clock.now()
+    settings = {"code": code, "profile_api_token": client["profile_api_token"],
+                "daily_call_limit": client["daily_call_limit"],
+                "propagation_delay": client["propagation_delay"]}
+    with model.store.transaction():
+        model.put(code, SETTINGS, CLIENT_KEY, settings)
+        for item in client["profiles"]:
+            _load_profile(model, code, item, now)
+        for batch in client["batches"]:
+            model.put(code, BATCHES, batch["batchId"], dict(batch))
+
+
+def _load_profile(model: TargetModel, code: str, item: Doc, now: datetime) -> None:
+    loaded_at = stamp(now)
+
+    def attrs(raw: Doc) -> Doc:
+        return {k: {"value": a["value"], "modifiedAt": a["modifiedAt"] or loaded_at} for k, a in raw.items()}
+
+    tnt_id = item["tntId"]
+    attributes = attrs(item["profileAttributes"])
+    modified = item.get("modifiedAt") or max(
+        (a["modifiedAt"] for a in attributes.values()), key=parse_instant, default=loaded_at)
+    profile: Doc = {"tntId": tnt_id, "thirdPartyId": item["thirdPartyId"],
+                    "marketingCloudVisitorId": item["marketingCloudVisitorId"],
+                    "modifiedAt": modified, "profileAttributes": attributes}
+    pending = []
+    for entry in item["pendingUpdates"]:
+        loaded = {"visibleAt": entry["visibleAt"], "profileAttributes": attrs(entry["profileAttributes"])}
+        if "thirdPartyId" in entry:
+            loaded["thirdPartyId"] = entry["thirdPartyId"]
+        pending.append(loaded)
+    if pending:
+        profile["pendingUpdates"] = pending
+    if item.get("visibleAt"):
+        profile["visibleAt"] = item["visibleAt"]
+    previous = model.get(code, PROFILES, tnt_id)
+    if previous and previous.get("marketingCloudVisitorId") not in (None, profile["marketingCloudVisitorId"]):
+        model.store.delete(VENDOR, code, MCIDS, previous["marketingCloudVisitorId"])
+    # a thirdPartyId or ECID named here moves to this profile, away from any other holder
+    if profile["thirdPartyId"]:
+        holder = model.by_third_party_id(code, profile["thirdPartyId"], now)
+        if holder is not None and holder["tntId"] != tnt_id:
+            holder["thirdPartyId"] = None
+            model.put(code, PROFILES, holder["tntId"], holder)
+    ecid = profile["marketingCloudVisitorId"]
+    if ecid:
+        index = model.get(code, MCIDS, ecid)
+        if index and index["tntId"] != tnt_id:
+            other = model.get(code, PROFILES, index["tntId"])
+            if other is not None:
+                other["marketingCloudVisitorId"] = None
+                model.put(code, PROFILES, index["tntId"], other)
+        model.put(code, MCIDS, ecid, {"tntId": tnt_id})
+    model.put(code, PROFILES, tnt_id, profile)
+    for third in {profile["thirdPartyId"], *(e.get("thirdPartyId") for e in pending)} - {None}:
+        model.link_index(code, third, tnt_id)
+
+
+def export_clients(model: TargetModel) -> list[Doc]:
+    now = model.clock.now()
+    clients = []
+    with model.store.transaction():
+        for code in model.store.tenants(VENDOR):
+            settings = model.client(code)
+            if settings is None:
+                continue
+            delay = settings["propagation_delay"]
+            clients.append({
+                "code": code,
+                "profile_api_token": settings["profile_api_token"],
+                "daily_call_limit": settings["daily_call_limit"],
+                "propagation_delay": int(delay) if float(delay).is_integer() else delay,
+                "profiles": [export_profile(fold(doc, now))
+                             for doc in model.store.search(VENDOR, code, PROFILES)],
+                "batches": [dict(doc) for doc in model.store.search(VENDOR, code, BATCHES)],
+            })
+    return clients
+
+
+def export_profile(profile: Doc) -> Doc:
+    out: Doc = {"tntId": profile["tntId"], "thirdPartyId": profile.get("thirdPartyId")}
+    if profile.get("marketingCloudVisitorId"):
+        out["marketingCloudVisitorId"] = profile["marketingCloudVisitorId"]
+    out["modifiedAt"] = profile["modifiedAt"]
+    out["profileAttributes"] = {k: dict(v) for k, v in profile["profileAttributes"].items()}
+    if profile.get("pendingUpdates"):
+        out["pendingUpdates"] = [dict(e) for e in profile["pendingUpdates"]]
+    if profile.get("visibleAt"):
+        out["visibleAt"] = profile["visibleAt"]
+    return out

@@ -1,0 +1,161 @@
+"""Marshmallow schemas: the ``adobe_target`` fixtures section and the emulator's visitor call.
+
+Every schema raises on unknown keys, so ``POST /_emulator/seed`` names a misspelt key. The
+wire formats of Target itself (query parameters, batch files, XML answers) are not JSON
+documents and are parsed and written in ``model.py`` and ``routes.py``.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+#: Target client codes are short tokens that appear in hostnames and URL paths
+CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def third_party_id_problem(value: str) -> str | None:
+    """Why a thirdPartyId is refused, or None. Target forbids '+' and '/' (§2.1)."""
+    if value == "":
+        return "must not be empty"
+    if "+" in value or "/" in value:
+        return "must not contain '+' or '/'"
+    return None
+
+
+class IsoInstant(fields.String):
+    """An ISO-8601 instant with an offset (``2017-08-09T18:18:04.659-04:00``), kept as written so
+    that fixtures round-trip byte for byte."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError("Not an ISO-8601 instant, e.g. 2017-08-09T18:18:04.659-04:00.") from None
+        if parsed.tzinfo is None:
+            raise ValidationError("The instant needs an offset, e.g. 2017-08-09T18:18:04.659-04:00.")
+        return text
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class AttributeValueSchema(_Strict):
+    value = fields.String(required=True)
+    modifiedAt = IsoInstant(required=True)
+
+
+class AttributeField(fields.Field):
+    """A profile attribute: a bare string, or ``{"value": …, "modifiedAt": …}`` as Target
+    returns it. Always loaded as the object form; a bare string has ``modifiedAt`` None (the
+    loader stamps it with the emulator's clock)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict:
+        if isinstance(value, str):
+            return {"value": value, "modifiedAt": None}
+        if isinstance(value, dict):
+            return AttributeValueSchema().load(value)
+        raise ValidationError("A profile attribute is a string or {\"value\": string, \"modifiedAt\": instant}.")
+
+
+def _attribute_name(value: str) -> None:
+    if value == "":
+        raise ValidationError("A profile attribute name must not be empty.")
+
+
+def Attributes() -> fields.Dict:  # noqa: N802 - reads like the other field declarations
+    """``profileAttributes``: attribute name → bare string or ``{value, modifiedAt}``."""
+    return fields.Dict(keys=fields.String(validate=_attribute_name), values=AttributeField(), load_default=dict)
+
+
+def _third_party_id(value: str) -> None:
+    problem = third_party_id_problem(value)
+    if problem:
+        raise ValidationError(f"A thirdPartyId {problem}.")
+
+
+class PendingUpdateSchema(_Strict):
+    """An update Target has accepted but not yet applied (the client's propagation delay)."""
+
+    visibleAt = IsoInstant(required=True)
+    #: a thirdPartyId this update links to the profile; null: the update unlinks it
+    thirdPartyId = fields.String(allow_none=True, validate=_third_party_id)
+    profileAttributes = Attributes()
+
+
+class ProfileSchema(_Strict):
+    tntId = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    thirdPartyId = fields.String(allow_none=True, load_default=None, validate=_third_party_id)
+    marketingCloudVisitorId = fields.String(allow_none=True, load_default=None,
+                                            validate=validate.Length(min=1, max=128))
+    modifiedAt = IsoInstant()
+    profileAttributes = Attributes()
+    pendingUpdates = fields.List(fields.Nested(PendingUpdateSchema), load_default=list)
+    visibleAt = IsoInstant()
+
+
+class BatchSchema(_Strict):
+    """A batch Target has taken, as ``batchStatus`` reports it (kept 24 hours)."""
+
+    batchId = fields.String(required=True, validate=validate.Length(min=1))
+    version = fields.Integer(required=True, validate=validate.OneOf([1, 2]))
+    submittedAt = IsoInstant(required=True)
+    visibleAt = IsoInstant(required=True)
+    batchSize = fields.Integer(required=True, validate=validate.Range(min=0), strict=True)
+    consumedCount = fields.Integer(required=True, validate=validate.Range(min=0), strict=True)
+    successfulUpdates = fields.Integer(required=True, validate=validate.Range(min=0), strict=True)
+    profilesNotFound = fields.Integer(required=True, validate=validate.Range(min=0), strict=True)
+    failedUpdates = fields.Integer(required=True, validate=validate.Range(min=0), strict=True)
+
+
+class ClientSchema(_Strict):
+    code = fields.String(required=True, validate=validate.Regexp(
+        CLIENT_CODE, error="A client code is 1-64 letters, digits, '-' or '_', starting with a letter or digit."))
+    profile_api_token = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1))
+    #: optional: the 1,000,000-calls-per-24-hours quota, off (None) unless set
+    daily_call_limit = fields.Integer(allow_none=True, load_default=None, strict=True,
+                                      validate=validate.Range(min=1))
+    #: optional: seconds before an update shows in fetches (default 0: at once)
+    propagation_delay = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=7 * 24 * 3600))
+    profiles = fields.List(fields.Nested(ProfileSchema), load_default=list)
+    batches = fields.List(fields.Nested(BatchSchema), load_default=list)
+
+    @validates_schema
+    def _unique(self, data: dict, **kwargs: Any) -> None:
+        for key in ("tntId", "thirdPartyId", "marketingCloudVisitorId"):
+            seen: set[str] = set()
+            for profile in data.get("profiles", []):
+                value = profile.get(key)
+                if value is None:
+                    continue
+                if value in seen:
+                    raise ValidationError(f"Two profiles have {key} {value!r}.", "profiles")
+                seen.add(value)
+        ids = [b["batchId"] for b in data.get("batches", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("Two batches have the same batchId.", "batches")
+
+
+class FixturesSchema(_Strict):
+    clients = fields.List(fields.Nested(ClientSchema), load_default=list)
+
+    @validates_schema
+    def _unique(self, data: dict, **kwargs: Any) -> None:
+        codes = [c["code"] for c in data.get("clients", [])]
+        if len(codes) != len(set(codes)):
+            raise ValidationError("Two clients have the same code.", "clients")
+
+
+class VisitorSchema(_Strict):
+    """Body of ``POST /_emulator/adobe_target/<client>/visitors``: Target sees a new visitor."""
+
+    tntId = fields.String(validate=validate.Length(min=1, max=128))
+    thirdPartyId = fields.String(validate=_third_party_id)
+    marketingCloudVisitorId = fields.String(validate=validate.Length(min=1, max=128))
+    profileAttributes = fields.Dict(keys=fields.String(validate=_attribute_name), values=fields.String(),
+                                    load_default=dict)
