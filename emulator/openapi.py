@@ -116,6 +116,7 @@ def build(app: Flask, base_url: str) -> dict[str, Any]:
 
     paths: dict[str, dict[str, Any]] = {}
     servers: dict[str, list[dict[str, Any]]] = {}
+    used: set[str] = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         blueprint = rule.endpoint.partition(".")[0] if "." in rule.endpoint else None
         vendor = by_blueprint.get(blueprint) if blueprint else None
@@ -127,12 +128,16 @@ def build(app: Flask, base_url: str) -> dict[str, Any]:
             suffix = "".join(f"[{v}]" for v in fixed.values())
             for method in sorted((rule.methods or set()) - IMPLICIT):
                 hint = known.get(rule.endpoint + suffix) or known.get(rule.endpoint, Operation())
+                operation_id = f"{rule.endpoint}{suffix}.{method.lower()}"
+                if operation_id in used:  # one view behind several rules
+                    operation_id = f"{operation_id}:{path}"
+                used.add(operation_id)
                 paths.setdefault(path, {})[method.lower()] = _operation(
-                    rule.endpoint + suffix, method, set(rule.arguments) - set(fixed), hint.for_method(method),
+                    operation_id, method, set(rule._converters) - set(fixed), hint.for_method(method),
                     errors, tag=vendor.name if vendor else "control plane",
                     security=vendor.security if vendor else None)
-            if vendor is not None:
-                servers[path] = [ours, *vendor.servers]
+            if vendor is not None and vendor.owns(re.sub(r"{[^{}]+}", "x", path)):
+                servers[path] = [ours, *vendor.servers]  # not on a vendor's own control routes
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document = spec.to_dict()
@@ -141,12 +146,12 @@ def build(app: Flask, base_url: str) -> dict[str, Any]:
     return document
 
 
-def _operation(endpoint: str, method: str, arguments: Any, hint: Operation,
+def _operation(operation_id: str, method: str, arguments: Any, hint: Operation,
                errors: dict[int | str, Answer], *, tag: str, security: list[dict[str, list]] | None) -> dict[str, Any]:
     operation: dict[str, Any] = {
-        "operationId": f"{endpoint}.{method.lower()}",
+        "operationId": operation_id,
         "tags": [tag],
-        "summary": hint.summary or f"{method} ({endpoint})",
+        "summary": hint.summary or f"{method} ({operation_id.rpartition('.')[0]})",
         "parameters": [
             {"in": "path", "name": name, "required": True,
              "schema": {"type": "string", "minLength": 1, **({"example": hint.path_examples[name]}
@@ -164,7 +169,9 @@ def _operation(endpoint: str, method: str, arguments: Any, hint: Operation,
                                     "content": {t: {"schema": s} for t, s in hint.body.items()}}
     if security is not None:
         operation["security"] = security
-    answers = {**errors, **hint.responses} if hint.responses else {**errors, 200: Answer("success")}
+    answers = {**errors, **hint.responses}
+    if not any(str(status).startswith("2") for status in answers) and "default" not in answers:
+        answers["default"] = Answer("the vendor's answer (not described further)", content_type=None)
     for status, answer in sorted(answers.items(), key=lambda item: str(item[0])):
         response: dict[str, Any] = {"description": answer.description}
         if answer.content_type is not None:

@@ -28,7 +28,8 @@ class CopernicaId(mf.Field):
     """An ID as Copernica writes it: a string of digits (a JSON number is accepted too)."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit() \
+        text = str(value)
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not (text.isascii() and text.isdigit()) \
                 or int(value) < 1:
             raise ValidationError("Must be a positive integer or a string of digits.")
         return str(int(value))
