@@ -79,27 +79,37 @@ class Vendor:
         return [{"tenant": t, "profiles": store.count(self.name, t, self.profile_collection)}
                 for t in self.tenants(emulator)]
 
+    #: the fields (dotted paths into the stored document) the default profile table shows and
+    #: searches; empty: the whole document as compact JSON
+    profile_columns: tuple[str, ...] = ()
+
     def profiles_page(self, emulator: Emulator, tenant: str, query: str, offset: int,
                       limit: int) -> dict[str, Any]:
         """One page of a tenant's profiles: ``{"total", "columns", "rows": [{"key", "cells"}]}``.
 
         Server-side paging: only the page's rows are rendered, so a page costs the same at
-        100,000 profiles as at 100 (a ``query`` scans them all, once). The default shows each
-        stored document as compact JSON and searches that text (case-insensitively); a vendor
-        overrides it to show the columns its users know."""
+        100,000 profiles as at 100 (a ``query`` scans them all, once). The default shows
+        ``profile_columns`` (or each stored document as compact JSON) and searches that text
+        case-insensitively; a vendor overrides it to show what its users know."""
         store, collection = emulator.store, self.profile_collection
+        columns = list(self.profile_columns) or ["document"]
+
+        def cells(key: str, doc: Any) -> dict[str, str]:
+            if not self.profile_columns:
+                return {"key": key, "document": _json(doc)[:SUMMARY_CHARS]}
+            return {"key": key, **{c: _text(_dig(doc, c)) for c in columns}}
+
         if query:
             needle = query.casefold()
-            found = store.search(self.name, tenant, collection,
-                                 lambda d: needle in _json(d).casefold())
+            found = store.search(self.name, tenant, collection, lambda d: any(
+                needle in v.casefold() for v in cells("", d).values()))
             total, docs = len(found), [(d.doc_id, d) for d in found[offset:offset + limit]]
         else:
             keys = store.keys(self.name, tenant, collection)
             total = len(keys)
             docs = [(k, store.peek(self.name, tenant, collection, k)) for k in keys[offset:offset + limit]]
-        rows = [{"key": str(k), "cells": {"key": str(k), "document": _json(d)[:SUMMARY_CHARS]}}
-                for k, d in docs if d is not None]
-        return {"total": total, "columns": ["key", "document"], "rows": rows}
+        rows = [{"key": str(k), "cells": cells(str(k), d)} for k, d in docs if d is not None]
+        return {"total": total, "columns": ["key", *columns], "rows": rows}
 
     def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
         """``{"key", "title", "document"}`` for one profile, ``document`` in the vendor's wire
@@ -161,3 +171,13 @@ class Vendor:
 
 def _json(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _dig(doc: Any, path: str) -> Any:
+    for part in path.split("."):
+        doc = doc.get(part) if isinstance(doc, dict) else None
+    return doc
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else _json(value)

@@ -67,6 +67,47 @@ def test_a_copernica_put_appears_live_in_table_detail_history_and_feed(page, liv
     assert navigations == []  # no reload
 
 
+ACS = {"Authorization": "Bearer demo-acs-token", "X-Api-Key": "demo-acs-key"}
+
+
+def test_a_copernica_put_and_an_acs_patch_both_appear_without_a_reload(page, live_server):
+    base = live_server.base_url
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    listing = requests.get(f"{base}/demo-org/campaign/profileAndServices/profile/byEmail",
+                           params={"email": "amy.dakota@mail.com"}, headers=ACS, timeout=10).json()
+    amy = listing["content"][0]
+    page.click("nav button[data-vendor='adobe_campaign'][data-tenant='demo-org']")
+    page.fill("#search", "amy.dakota")
+    row = page.locator("#profiles tbody tr").first
+    expect(row).to_contain_text("Amy")
+    row.click()
+    expect(page.locator("#detail-document")).to_contain_text('"firstName": "Amy"')
+
+    put = requests.put(f"{base}/v3/database/1/profiles", params={"access_token": TOKEN, "fields[0]": "customerid==4567"},
+                       json={"fields": {"firstname": "Jane"}}, timeout=10)
+    assert put.status_code == 204
+    patch = requests.patch(f"{base}/demo-org/campaign/profileAndServices/profile/{amy['PKey']}",
+                           json={"firstName": "Amelia"}, headers=ACS, timeout=10)
+    assert patch.status_code == 200
+
+    expect(row).to_contain_text("Amelia", timeout=5000)
+    expect(page.locator("#detail-document")).to_contain_text('"firstName": "Amelia"')
+    expect(page.locator("#history > li").first).to_contain_text("firstName: Amy → Amelia")
+    expect(page.locator("#history > li").first).to_contain_text(f"PATCH /demo-org/campaign/profileAndServices/profile/")
+    feed = page.locator("#feed li")
+    expect(feed.nth(0)).to_contain_text("PATCH")
+    expect(feed.nth(0)).to_contain_text("200")
+    expect(feed.nth(1)).to_contain_text("PUT")
+    expect(feed.nth(1)).to_contain_text("204")
+    changes = page.locator("#changes > li")
+    expect(changes.nth(0)).to_contain_text("adobe_campaign · demo-org")
+    expect(changes.nth(0)).to_contain_text("firstName: Amy → Amelia")
+    expect(changes.nth(1)).to_contain_text("copernica · Demo Company · 1 changed")
+    expect(changes.nth(1)).to_contain_text("fields.firstname: John → Jane")
+    assert navigations == []
+
+
 def test_search_paging_and_the_clock_button(page, live_server):
     page.click("nav button[data-vendor='copernica'][data-tenant='Demo Company']")
     expect(page.locator("#page-info")).to_have_text("1–4 of 4")

@@ -169,3 +169,19 @@ def test_a_vendor_without_dashboard_methods_gets_the_generic_views(app):
     assert [h["action"] for h in history] == ["created", "changed"]
     assert history[1]["changes"] == [{"field": "name", "before": "Person 2", "after": "Renamed"}]
 
+
+
+class Columns(Plain):
+    profile_columns = ("name", "address.city")
+
+
+def test_generic_views_show_and_search_the_columns_a_vendor_names(app):
+    emulator = app.extensions["emulator"]
+    emulator.store.put("plain", "t1", "profiles", "a", {"name": "Ann", "address": {"city": "Utrecht"}, "x": "zz"})
+    emulator.store.put("plain", "t1", "profiles", "b", {"name": "Bob", "address": {}, "tags": [1]})
+    page = Columns().profiles_page(emulator, "t1", "", 0, 10)
+    assert page == {"total": 2, "columns": ["key", "name", "address.city"], "rows": [
+        {"key": "a", "cells": {"key": "a", "name": "Ann", "address.city": "Utrecht"}},
+        {"key": "b", "cells": {"key": "b", "name": "Bob", "address.city": ""}}]}
+    assert [r["key"] for r in Columns().profiles_page(emulator, "t1", "utrecht", 0, 10)["rows"]] == ["a"]
+    assert Columns().profiles_page(emulator, "t1", "zz", 0, 10)["total"] == 0  # only the named columns

@@ -29,6 +29,7 @@ class AdobeCampaign(Vendor):
     security_schemes = {"adobeIoToken": {"type": "http", "scheme": "bearer", "description": "an IMS access token"},
                         "adobeIoApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
     security = [{"adobeIoToken": [], "adobeIoApiKey": []}]
+    profile_columns = ("firstName", "lastName", "email", "lastModified", "PKey")
 
     def openapi_operations(self) -> dict:
         from .openapi import OPERATIONS

@@ -30,6 +30,7 @@ class AdobeTargetVendor(Vendor):
         "type": "http", "scheme": "bearer",
         "description": "only when the client requires authentication for the profile APIs"}}
     security = [{}, {"targetProfileToken": []}]
+    profile_columns = ("thirdPartyId", "marketingCloudVisitorId", "modifiedAt", "profileAttributes")
 
     def openapi_operations(self) -> dict:
         from .openapi import OPERATIONS
