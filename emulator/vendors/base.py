@@ -105,9 +105,7 @@ class Vendor:
                 needle in v.casefold() for v in cells("", d).values()))
             total, docs = len(found), [(d.doc_id, d) for d in found[offset:offset + limit]]
         else:
-            keys = store.keys(self.name, tenant, collection)
-            total = len(keys)
-            docs = [(k, store.peek(self.name, tenant, collection, k)) for k in keys[offset:offset + limit]]
+            total, docs = store.page(self.name, tenant, collection, offset, limit)
         rows = [{"key": str(k), "cells": cells(str(k), d)} for k, d in docs if d is not None]
         return {"total": total, "columns": ["key", *columns], "rows": rows}
 

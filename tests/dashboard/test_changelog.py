@@ -94,3 +94,14 @@ def test_mask_query_hides_credentials_and_keeps_the_rest_byte_for_byte():
     assert mask_query("access_token=s3cret&fields%5B0%5D=a%3D%3Db&ACCESS_TOKEN=x") == \
         "access_token=***&fields%5B0%5D=a%3D%3Db&ACCESS_TOKEN=***"
     assert mask_query("") == ""
+
+
+def test_page_slices_a_collection_in_insertion_order_without_copying_it():
+    store = Store()
+    for i in range(10):
+        store.put("v", "t", "c", f"k{i}", {"i": i})
+    total, items = store.page("v", "t", "c", 8, 5)
+    assert total == 10 and [(k, d["i"]) for k, d in items] == [("k8", 8), ("k9", 9)]
+    assert items[0][1] is store.peek("v", "t", "c", "k8")
+    assert store.page("v", "t", "c", 20, 5) == (10, [])
+    assert store.page("v", "t", "nothing", 0, 5) == (0, [])

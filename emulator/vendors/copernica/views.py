@@ -28,9 +28,8 @@ def profiles_page(emulator: Emulator, tenant: str, query: str, offset: int, limi
         found = store.search(VENDOR, tenant, "profiles", lambda p: _matches(p, needle))
         total, page = len(found), found[offset:offset + limit]
     else:
-        keys = store.keys(VENDOR, tenant, "profiles")
-        total = len(keys)
-        page = [store.peek(VENDOR, tenant, "profiles", k) for k in keys[offset:offset + limit]]
+        total, items = store.page(VENDOR, tenant, "profiles", offset, limit)
+        page = [doc for _, doc in items]
     databases = {d["ID"]: d for d in (store.peek(VENDOR, tenant, "databases", p["database"])
                                       for p in page if p is not None) if d is not None}
     field_names: list[str] = []
