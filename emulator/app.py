@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import changelog, seeding
+from . import changelog, journal, seeding
 from .clock import Clock
 from .deferred import WorkQueue
 from .errors import EmulatorError, emulator_error
@@ -34,6 +34,7 @@ class Emulator:
         self.work = WorkQueue(self.clock)
         if settings.history_size > 0 and self.store.changes is None:
             self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now)
+        self.journal = journal.Journal(settings.journal_size)
         self.vendors = VENDORS
         self.ready = threading.Event()
         self._closed = False
@@ -58,6 +59,7 @@ class Emulator:
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         self.work.clear()
+        self.journal.clear(vendor, tenant)
         for v in self.vendors:
             if vendor is None or v.name == vendor:
                 v.reset(self, tenant)
@@ -93,7 +95,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
     _register_error_handlers(app)
-    changelog.register_hooks(app)  # who changed what, for the dashboard's history
+    changelog.register_hooks(app)  # who changed what (before the journal's hooks: see changelog)
+    journal.register_hooks(app)  # the request journal (emulator/journal.py)
     if load_fixtures:
         emulator.load_start_fixtures()
     emulator.ready.set()

@@ -26,14 +26,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
+from .journal import mask_query  # credentials are masked alike in the journal and the history
+
 Doc = dict[str, Any]
 
 #: who is writing now: a dict made per request (see ``register_hooks``), or None outside requests
 change_origin: ContextVar[dict[str, Any] | None] = ContextVar("martech_emulator_change_origin", default=None)
 
-#: query parameters whose values are credentials (lower-case)
-SECRET_PARAMS = frozenset({"access_token"})
-MASK = "***"
 #: an origin written when nothing set one (fixtures loaded at start, tests calling the model)
 NO_REQUEST: dict[str, Any] = {"label": "emulator (no request)"}
 
@@ -137,15 +136,6 @@ def diff(before: Doc | None, after: Doc | None) -> list[dict[str, Any]]:
 
 
 # -- who is writing: one origin per request --------------------------------------------------
-def mask_query(raw: str) -> str:
-    """The raw query string with credential values replaced, everything else byte for byte."""
-    parts = []
-    for part in raw.split("&") if raw else []:
-        key, _, _ = part.partition("=")
-        parts.append(f"{key}={MASK}" if unquote_plus(key).lower() in SECRET_PARAMS else part)
-    return "&".join(parts)
-
-
 def register_hooks(app: Any) -> None:
     """Set ``change_origin`` for each request, and fill in its answer's status afterwards.
 

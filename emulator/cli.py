@@ -41,8 +41,10 @@ def cli() -> None:
               type=click.FloatRange(min=0.01), help="Seconds between background writes of --data.")
 @click.option("--threads", envvar="EMULATOR_THREADS", default=16, show_default=True,
               type=click.IntRange(1, 256), help="waitress worker threads.")
+@click.option("--journal-size", envvar="EMULATOR_JOURNAL_SIZE", default=1000, show_default=True,
+              type=click.IntRange(1, 1_000_000), help="Requests the journal keeps per vendor and tenant.")
 def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_demo: bool,
-          flush_interval: float, threads: int) -> None:
+          flush_interval: float, threads: int, journal_size: int) -> None:
     """Serve the emulated APIs and the control plane on one port."""
     import logging
 
@@ -55,7 +57,7 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     settings = Settings(host=host, port=port, data=data, fixtures=list(fixtures), demo=not no_demo,
-                        flush_interval=flush_interval)
+                        flush_interval=flush_interval, journal_size=journal_size)
     try:
         app = create_app(settings)
     except (EmulatorError, StoreFileError) as exc:

@@ -20,3 +20,5 @@ class Settings:
     max_body_bytes: int = 64 * 1024 * 1024
     #: changes kept per document for the dashboard's history (0 switches the change log off)
     history_size: int = 20
+    #: requests kept in the request journal per vendor and tenant (the oldest go first); 0 keeps none
+    journal_size: int = 1000

@@ -94,3 +94,11 @@ def test_the_installed_package_carries_the_demo_fixtures(tmp_path):
     result = subprocess.run([sys.executable, "-I", "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 1
+
+
+def test_journal_size_bounds_the_journal_per_tenant(serve_process):
+    server = serve_process("--journal-size", "3")
+    for _ in range(5):
+        requests.get(f"{server.base_url}/v3/profile/1?{TOKEN}")
+    journal = requests.get(f"{server.base_url}/_emulator/requests").json()["requests"]
+    assert len(journal) == 3

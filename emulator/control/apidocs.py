@@ -71,9 +71,18 @@ def _operations() -> dict[str, Operation]:
                                              query=s.ProfileQuery, responses={200: Answer("the history", s.HistoryOut)}),
         "control.changes": Operation("The newest changes of all vendors", query=s.ChangesQuery,
                                      responses={200: Answer("changes", s.ChangesOut)}),
-        "control.openapi": Operation("This OpenAPI document", responses={200: Answer("OpenAPI 3.0", {"type": "object"})}),
-        "control.requests_feed": Operation("The newest requests to the emulated vendors", responses={
-            200: Answer("requests, oldest first", {"type": "object"})}),
+        "control.openapi_json": Operation("This OpenAPI document",
+                                          responses={200: Answer("OpenAPI 3.0", {"type": "object"})}),
+        "control.list_requests": Operation("The request journal: what was sent to the vendors, oldest first",
+                                           query=s.RequestFilters, responses={200: Answer("requests", s.RequestsOut)}),
+        "control.unmatched_requests": Operation("Journaled requests no emulated route answered",
+                                                query=s.RequestFilters, responses={200: Answer("requests", s.RequestsOut)}),
+        "control.count_requests": Operation("How many journaled requests match", body={JSON: s.RequestMatcher},
+                                            responses={200: Answer("the count", s.CountOut)}),
+        "control.find_requests": Operation("The journaled requests that match", body={JSON: s.RequestMatcher},
+                                           responses={200: Answer("requests", s.RequestsOut)}),
+        "control.clear_requests": Operation("Forget journaled requests (all, a vendor's, a tenant's)",
+                                            query=s.ClearQuery, responses={200: Answer("how many", s.DeletedOut)}),
     }
 
 

@@ -184,3 +184,75 @@ class HistoryOut(Schema):
 class ChangesOut(Schema):
     changes = mf.List(mf.Nested(ChangeOut), required=True)
     last = mf.Integer(required=True, metadata={"description": "the newest seq; pass it as 'after' next time"})
+
+
+# -- the request journal (``control/journal.py``) ------------------------------------------------
+class RequestFilters(Schema):
+    vendor = mf.String()
+    tenant = mf.String()
+    method = mf.String(metadata={"example": "PUT"})
+    path = mf.String(metadata={"description": "equal, or a glob with *", "example": "/v3/*"})
+    status = mf.String(metadata={"description": "a status code, or several separated by commas", "example": "200,204"})
+    since = mf.String(metadata={"format": "date-time"})
+    limit = mf.Integer(validate=validate.Range(min=0), metadata={"description": "keep only the newest"})
+
+
+class RequestMatcher(Schema):
+    """A request pattern (``emulator.journal.Matcher``): every key given must hold."""
+
+    vendor = mf.String()
+    tenant = mf.String()
+    operation = mf.String()
+    method = mf.String()
+    path = mf.String()
+    path_regex = mf.String()
+    query = mf.Dict(keys=mf.String(), values=mf.Raw())
+    form = mf.Dict(keys=mf.String(), values=mf.Raw())
+    headers = mf.Dict(keys=mf.String(), values=mf.String())
+    json = mf.Raw()
+    body = mf.String()
+    body_contains = mf.String()
+    status = mf.Raw(metadata={"description": "a status code or a list of them"})
+    matched = mf.Boolean()
+    note = mf.String()
+    since = mf.String(metadata={"format": "date-time"})
+
+
+class JournalEntry(Schema):
+    id = mf.Integer(required=True)
+    time = mf.String(required=True)
+    vendor = mf.String(required=True)
+    tenant = mf.String(required=True, allow_none=True)
+    operation = mf.String(required=True, allow_none=True)
+    matched = mf.Boolean(required=True)
+    method = mf.String(required=True)
+    url = mf.String(required=True)
+    path = mf.String(required=True)
+    query = mf.Dict(required=True, keys=mf.String(), values=mf.List(mf.String()))
+    headers = mf.Dict(required=True, keys=mf.String(), values=mf.String())
+    body = mf.String(required=True)
+    body_truncated = mf.Boolean(required=True)
+    status = mf.Integer(required=True)
+    response_headers = mf.Dict(required=True, keys=mf.String(), values=mf.String())
+    response_body = mf.String(required=True)
+    response_truncated = mf.Boolean(required=True)
+    note = mf.String(required=True, allow_none=True)
+
+
+class RequestsOut(Schema):
+    requests = mf.List(mf.Nested(JournalEntry), required=True)
+    count = mf.Integer(required=True)
+    journal_size = mf.Integer(required=True)
+
+
+class CountOut(Schema):
+    count = mf.Integer(required=True)
+
+
+class DeletedOut(Schema):
+    deleted = mf.Integer(required=True)
+
+
+class ClearQuery(Schema):
+    vendor = mf.String()
+    tenant = mf.String()

@@ -101,7 +101,10 @@ def test_history_says_which_request_changed_which_field(client):
     assert change["request"] == {
         "method": "PUT", "path": "/v3/database/1/profiles",
         "query": "access_token=***&fields%5B0%5D=customerid%3D%3D4567",
-        "label": "PUT /v3/database/1/profiles?access_token=***&fields[0]=customerid==4567", "status": 204}
+        "label": "PUT /v3/database/1/profiles?access_token=***&fields[0]=customerid==4567", "status": 204,
+        "journal_id": 1}
+    journaled = client.get("/_emulator/requests").get_json()["requests"]
+    assert [(e["id"], e["method"], e["path"]) for e in journaled] == [(1, "PUT", "/v3/database/1/profiles")]
     assert [c["field"] for c in change["changes"]] == ["fields.firstname", "fields.country", "modified"]
     assert change["changes"][:2] == [{"field": "fields.firstname", "before": "John", "after": "Jane"},
                                      {"field": "fields.country", "before": "netherlands", "after": "germany"}]

@@ -146,7 +146,8 @@ function changeItem(change, withTarget) {
   const target = withTarget ? `${change.vendor} · ${change.tenant} · ${change.key} ${what}` : what;
   return el("li", { "data-seq": String(change.seq) },
     el("div", { class: "who" }, who),
-    el("div", { class: "when" }, `${time(change.time)} · ${target}`), fields);
+    el("div", { class: "when" }, `${time(change.time)} · ${target}` +
+      (req.journal_id ? ` · request #${req.journal_id}` : "")), fields);
 }
 
 async function refreshDetail() {
@@ -179,7 +180,8 @@ function renderFeed(entries) {
     el("span", { class: "method" }, e.method),
     el("span", { class: "path", title: e.path }, e.path),
     el("span", { class: `status-${String(e.status)[0]}` }, e.status),
-    el("span", { class: "meta" }, `${time(e.time)} · ${e.vendor}${e.tenant ? " · " + e.tenant : ""}`))));
+    el("span", { class: "meta" }, `#${e.id} · ${time(e.time)} · ${e.vendor}${e.tenant ? " · " + e.tenant : ""}` +
+      (e.note ? ` · ${e.note}` : "")))));
 }
 
 async function refreshChanges() {

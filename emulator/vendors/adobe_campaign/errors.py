@@ -43,6 +43,8 @@ class CampaignError(Exception):
     """An answer that is not a success. ``render()`` gives the vendor's exact bytes."""
 
     status = 500
+    #: no emulated route answers this request (the request journal lists it as unmatched)
+    unmatched = False
 
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
@@ -91,7 +93,9 @@ def unknown_organization() -> CampaignError:
 # -- backend errors (Campaign's own messages, verbatim where §1.11 quotes them) ----------------
 
 def unknown_route() -> CampaignError:
-    return CampaignError(f"{RST} Error rc=-2003", 404)
+    error = CampaignError(f"{RST} Error rc=-2003", 404)
+    error.unmatched = True
+    return error
 
 
 def unknown_property(name: str, resource: str = "profile") -> CampaignError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 from werkzeug.routing import BaseConverter, ValidationError
 
 from ...app import current_emulator
@@ -53,6 +53,8 @@ def handle(org: str, rest: str) -> Response:
         campaign = model.Campaign(emulator.store, emulator.clock, org, base, settings)
         return _answer(campaign, target)
     except CampaignError as exc:
+        if exc.unmatched:  # one catch-all route answers every path: tell the journal
+            g.emulator_unmatched = True
         return exc.render()
 
 

@@ -90,6 +90,10 @@ def parse_datetime(value: Any) -> datetime | None:
     text = value.strip()
     if not text or not text[0].isdigit():
         return None
+    try:  # ISO forms first: what clients send most, and parsed without exceptions in C
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        pass
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt)

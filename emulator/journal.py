@@ -1,0 +1,519 @@
+"""The request journal: what the application under test sent to each emulated vendor.
+
+Every request on a vendor's path is recorded with the vendor's answer, so a test (or a person
+at the dashboard) can check what their code sent, including what a real vendor never shows:
+a Target update to a visitor that does not exist, a Copernica selection that matched nothing,
+an async update still queued. A vendor adds such a remark by setting ``flask.g.emulator_note``.
+
+Memory is bounded however long the emulator runs: each (vendor, tenant) keeps its newest
+``size`` entries (``Settings.journal_size``, 1,000 by default), and each stored body is cut at
+``BODY_LIMIT`` bytes. Credentials are masked before anything is stored, so a journal dumped
+into CI logs never shows a token.
+
+Matching (``Matcher``) is shared by the control plane (``POST /_emulator/requests/count``,
+``…/find``) and the pytest plugin's ``assert_request_made``, so both agree on what "matches".
+"""
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import json
+import logging
+import re
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
+
+from flask import Flask, Response, g, request
+
+from .errors import EmulatorError
+
+log = logging.getLogger(__name__)
+
+#: bytes of a request or response body kept per entry; the rest is dropped (``*_truncated``)
+BODY_LIMIT = 16 * 1024
+MASK = "***"
+#: headers whose values are credentials (lower-case)
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "access_token"})
+#: query (and form) parameters whose values are credentials (lower-case)
+SECRET_PARAMS = frozenset({"access_token"})
+
+
+# -- masking ---------------------------------------------------------------------------------
+def mask_header(name: str, value: str) -> str:
+    if name.lower() not in SECRET_HEADERS:
+        return value
+    scheme, sep, _ = value.partition(" ")
+    # keep the scheme ("Bearer ***") so a wrong scheme is still visible
+    return f"{scheme} {MASK}" if sep and scheme.isalpha() else MASK
+
+
+def mask_query(raw: str) -> str:
+    """The raw query string with credential values replaced, everything else byte for byte."""
+    if not raw:
+        return raw
+    parts = []
+    for part in raw.split("&"):
+        key, sep, _ = part.partition("=")
+        if unquote_plus(key).lower() in SECRET_PARAMS:
+            part = f"{key}={MASK}"
+        parts.append(part)
+    return "&".join(parts)
+
+
+def _text(data: bytes) -> tuple[str, bool]:
+    cut = len(data) > BODY_LIMIT
+    return data[:BODY_LIMIT].decode("utf-8", errors="replace"), cut
+
+
+# -- entries -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    """One recorded request and the answer it got. Immutable once recorded."""
+
+    id: int
+    time: datetime
+    vendor: str
+    tenant: str | None
+    operation: str | None
+    matched: bool
+    method: str
+    url: str
+    path: str
+    query_string: str
+    headers: dict[str, str]
+    body: str
+    body_truncated: bool
+    content_type: str
+    status: int
+    response_headers: dict[str, str]
+    response_body: str
+    response_truncated: bool
+    note: str | None
+    query: dict[str, list[str]] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parsed: dict[str, list[str]] = {}
+        for key, value in parse_qsl(self.query_string, keep_blank_values=True):
+            parsed.setdefault(key, []).append(value)
+        object.__setattr__(self, "query", parsed)
+
+    def json_body(self) -> Any:
+        """The body parsed as JSON, or ``NOT_JSON``."""
+        if self.body_truncated or not self.body.strip():
+            return NOT_JSON
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return NOT_JSON
+
+    def form(self) -> dict[str, list[str]]:
+        if "x-www-form-urlencoded" not in self.content_type or self.body_truncated:
+            return {}
+        parsed: dict[str, list[str]] = {}
+        for key, value in parse_qsl(self.body, keep_blank_values=True):
+            parsed.setdefault(key, []).append(value)
+        return parsed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "time": self.time.isoformat(), "vendor": self.vendor,
+            "tenant": self.tenant, "operation": self.operation, "matched": self.matched,
+            "method": self.method, "url": self.url, "path": self.path, "query": self.query,
+            "headers": self.headers, "body": self.body, "body_truncated": self.body_truncated,
+            "status": self.status, "response_headers": self.response_headers,
+            "response_body": self.response_body, "response_truncated": self.response_truncated,
+            "note": self.note,
+        }
+
+    def summary(self) -> str:
+        """One line: ``PUT /v3/…?fields%5B0%5D=… → 204``, plus the note if any."""
+        target = self.path + (f"?{self.query_string}" if self.query_string else "")
+        line = f"{self.method} {target} → {self.status}"
+        if not self.matched:
+            line += " (no emulated route)"
+        if self.note:
+            line += f"  [{self.note}]"
+        return line
+
+
+class _NotJson:
+    def __repr__(self) -> str:
+        return "<not JSON>"
+
+
+NOT_JSON = _NotJson()
+
+
+class Journal:
+    """Bounded, thread-safe, per-tenant ring buffers of ``Entry``."""
+
+    def __init__(self, size: int = 1000):
+        if size < 0:
+            raise ValueError("journal size must be ≥ 0")
+        self.size = size
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._rings: dict[tuple[str, str | None], deque[Entry]] = {}
+
+    def record(self, **fields: Any) -> Entry | None:
+        if self.size == 0:
+            return None
+        with self._lock:
+            entry = Entry(id=next(self._ids), **fields)
+            ring = self._rings.get((entry.vendor, entry.tenant))
+            if ring is None:
+                ring = self._rings[(entry.vendor, entry.tenant)] = deque(maxlen=self.size)
+            ring.append(entry)
+            return entry
+
+    def entries(self, matcher: Matcher | None = None, limit: int | None = None) -> list[Entry]:
+        """Matching entries, oldest first; with ``limit``, only the newest ``limit`` of them."""
+        with self._lock:
+            everything = [e for ring in self._rings.values() for e in ring]
+        everything.sort(key=lambda e: e.id)
+        if matcher is not None:
+            everything = [e for e in everything if matcher.matches(e)]
+        if limit is not None:
+            everything = everything[-limit:] if limit else []
+        return everything
+
+    def clear(self, vendor: str | None = None, tenant: str | None = None) -> int:
+        """Forget everything, one vendor's entries, or one tenant's; return how many."""
+        with self._lock:
+            keys = [k for k in self._rings
+                    if (vendor is None or k[0] == vendor) and (tenant is None or k[1] == tenant)]
+            dropped = sum(len(self._rings.pop(k)) for k in keys)
+        return dropped
+
+    def resize(self, size: int) -> None:
+        if size < 0:
+            raise ValueError("journal size must be ≥ 0")
+        with self._lock:
+            self.size = size
+            if size == 0:
+                self._rings.clear()
+            for key, ring in self._rings.items():
+                self._rings[key] = deque(ring, maxlen=size)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return sum(len(r) for r in self._rings.values())
+
+
+# -- matching ----------------------------------------------------------------------------------
+_INDEX = re.compile(r"\[\d*\]")
+
+
+def _param_key(key: str) -> str:
+    """PHP-style array keys compare alike: ``fields[0]``, ``fields[1]`` and ``fields[]``
+    are all ``fields[]`` (Copernica's official helper sends the indexed form)."""
+    return _INDEX.sub("[]", key)
+
+
+def _params_missing(expected: dict[str, Any], got: dict[str, list[str]]) -> list[str]:
+    normal: dict[str, list[str]] = {}
+    for key, values in got.items():
+        normal.setdefault(_param_key(key), []).extend(values)
+    problems = []
+    for key, want in expected.items():
+        values = normal.get(_param_key(key))
+        wanted = [str(w) for w in (want if isinstance(want, list) else [want])]
+        if values is None:
+            problems.append(f"{key}: missing")
+        elif any(w not in values for w in wanted):
+            shown = wanted[0] if len(wanted) == 1 else wanted
+            problems.append(f"{key}: expected {shown!r}, got {values[0] if len(values) == 1 else values!r}")
+    return problems
+
+
+def json_subset(expected: Any, got: Any) -> bool:
+    """``expected`` is contained in ``got``: objects may have more keys, everything else equal."""
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and all(k in got and json_subset(v, got[k]) for k, v in expected.items())
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return expected is got
+    return expected == got
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Matcher:
+    """A request pattern, as JSON. Every given key must hold; absent keys match anything.
+
+    ``vendor``, ``tenant``, ``operation``: equal. ``method``: equal, any case. ``path``: equal, or
+    a glob when it contains ``*``. ``path_regex``: ``re.fullmatch``. ``query`` / ``form``:
+    ``{name: value | [values]}``, each value among the request's values for that name
+    (``fields[]`` also matches ``fields[0]``, ``fields[1]``…). ``headers``: ``{name: value}``,
+    names in any case. ``json``: the body parsed as JSON contains this (objects may have more
+    keys). ``body``: equal text. ``body_contains``: substring. ``status``: a code or a list.
+    ``matched``: whether an emulated route answered. ``note``: substring of the vendor's note.
+    ``since``: recorded at or after this ISO-8601 instant.
+    """
+
+    KEYS = ("vendor", "tenant", "operation", "method", "path", "path_regex", "query", "form",
+            "headers", "json", "body", "body_contains", "status", "matched", "note", "since")
+
+    def __init__(self, spec: dict[str, Any]):
+        if not isinstance(spec, dict):
+            raise EmulatorError("a request matcher must be a JSON object")
+        unknown = sorted(set(spec) - set(self.KEYS))
+        if unknown:
+            raise EmulatorError(f"unknown matcher key {unknown[0]!r}; expected any of: {', '.join(self.KEYS)}")
+        self.spec = dict(spec)
+        for key in ("vendor", "tenant", "operation", "method", "path", "path_regex", "body",
+                    "body_contains", "note"):
+            if key in spec and spec[key] is not None and not isinstance(spec[key], str):
+                raise EmulatorError(f"matcher key {key!r} takes a string")
+        for key in ("query", "form", "headers"):
+            if key in spec and not isinstance(spec[key], dict):
+                raise EmulatorError(f"matcher key {key!r} takes an object of name: value")
+        if "status" in spec:
+            codes = spec["status"] if isinstance(spec["status"], list) else [spec["status"]]
+            if not codes or any(isinstance(c, bool) or not isinstance(c, int) for c in codes):
+                raise EmulatorError("matcher key 'status' takes a status code or a list of them")
+            self.statuses = set(codes)
+        if "matched" in spec and not isinstance(spec["matched"], bool):
+            raise EmulatorError("matcher key 'matched' takes true or false")
+        self.regex = None
+        if spec.get("path_regex") is not None:
+            try:
+                self.regex = re.compile(spec["path_regex"])
+            except re.error as exc:
+                raise EmulatorError(f"matcher key 'path_regex' is not a valid regular expression: {exc}") from None
+        self.since = None
+        if "since" in spec:
+            self.since = parse_instant(spec["since"], "since")
+
+    def describe(self) -> str:
+        """``PUT /v3/database/1/profiles query={"fields[]":"customerid==4567"}``."""
+        head = [str(self.spec[k]).upper() if k == "method" else str(self.spec[k])
+                for k in ("method", "path") if self.spec.get(k) is not None]
+        rest = [f"{k}={v if isinstance(v, str) else _compact(v)}" for k, v in self.spec.items()
+                if k not in ("method", "path")]
+        return " ".join(head + rest) or "any request"
+
+    def matches(self, entry: Entry) -> bool:
+        return not self.mismatches(entry, first_only=True)
+
+    def mismatches(self, entry: Entry, first_only: bool = False) -> list[str]:
+        """Why ``entry`` does not match, one reason per failed key (empty when it matches)."""
+        spec, reasons = self.spec, []
+
+        def fail(reason: str) -> bool:
+            reasons.append(reason)
+            return first_only
+
+        for key in ("vendor", "tenant", "operation"):
+            if key in spec and spec[key] != getattr(entry, key):
+                if fail(f"{key}: expected {spec[key]!r}, got {getattr(entry, key)!r}"):
+                    return reasons
+        if "method" in spec and spec["method"].upper() != entry.method:
+            if fail(f"method: expected {spec['method'].upper()}, got {entry.method}"):
+                return reasons
+        if "path" in spec:
+            want = spec["path"]
+            ok = fnmatch.fnmatchcase(entry.path, want) if "*" in want else entry.path == want
+            if not ok and fail(f"path: expected {want}, got {entry.path}"):
+                return reasons
+        if self.regex is not None and not self.regex.fullmatch(entry.path):
+            if fail(f"path: expected to match /{self.regex.pattern}/, got {entry.path}"):
+                return reasons
+        if "query" in spec:
+            for problem in _params_missing(spec["query"], entry.query):
+                if fail(f"query {problem}"):
+                    return reasons
+        if "form" in spec:
+            for problem in _params_missing(spec["form"], entry.form()):
+                if fail(f"form {problem}"):
+                    return reasons
+        if "headers" in spec:
+            lower = {k.lower(): v for k, v in entry.headers.items()}
+            for name, want in spec["headers"].items():
+                got = lower.get(name.lower())
+                if got != want and fail(f"header {name}: expected {want!r}, got {got!r}"):
+                    return reasons
+        if "json" in spec:
+            got = entry.json_body()
+            if not json_subset(spec["json"], got):
+                if got is not NOT_JSON:
+                    shown = _compact(got)
+                else:
+                    shown = "a body that is not JSON" if entry.body else "no body"
+                if fail(f"json: expected to contain {_compact(spec['json'])}, got {shown}"):
+                    return reasons
+        if "body" in spec and entry.body != spec["body"]:
+            if fail(f"body: expected {spec['body']!r}, got {entry.body!r}"):
+                return reasons
+        if "body_contains" in spec and spec["body_contains"] not in entry.body:
+            if fail(f"body: expected to contain {spec['body_contains']!r}, got {entry.body!r}"):
+                return reasons
+        if "status" in spec and entry.status not in self.statuses:
+            if fail(f"status: expected {spec['status']}, got {entry.status}"):
+                return reasons
+        if "matched" in spec and spec["matched"] != entry.matched:
+            if fail(f"matched: expected {spec['matched']}, got {entry.matched}"):
+                return reasons
+        if "note" in spec and spec["note"] not in (entry.note or ""):
+            if fail(f"note: expected to contain {spec['note']!r}, got {entry.note!r}"):
+                return reasons
+        if self.since is not None and entry.time < self.since:
+            fail(f"time: expected at or after {self.since.isoformat()}, got {entry.time.isoformat()}")
+        return reasons
+
+
+def parse_instant(value: Any, key: str) -> datetime:
+    if not isinstance(value, str):
+        raise EmulatorError(f"{key!r} takes an ISO-8601 instant")
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise EmulatorError(f"{key!r} is not an ISO-8601 instant: {value!r}") from None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def closest(entries: Iterable[Entry], matcher: Matcher, n: int = 3) -> list[tuple[Entry, list[str]]]:
+    """The ``n`` entries that fail the fewest of the matcher's keys, newest first on ties."""
+    scored = [(e, matcher.mismatches(e)) for e in entries]
+    scored.sort(key=lambda pair: (len(pair[1]), -pair[0].id))
+    return scored[:n]
+
+
+# -- recording (Flask hooks) -------------------------------------------------------------------
+class _InputTee:
+    """``wsgi.input`` that keeps the first ``BODY_LIMIT`` bytes the app reads.
+
+    The body is recorded as the vendor read it, without reading it ahead of the vendor: an
+    early read would bypass the vendor's own body size limit, and a vendor that parses a form
+    leaves nothing for a later ``get_data``.
+    """
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+        self.kept = bytearray()
+        self.seen = 0
+
+    def _keep(self, data: bytes) -> bytes:
+        self.seen += len(data)
+        room = BODY_LIMIT - len(self.kept)
+        if room > 0:
+            self.kept += data[:room]
+        return data
+
+    def read(self, *args: Any) -> bytes:
+        return self._keep(self._stream.read(*args))
+
+    def readline(self, *args: Any) -> bytes:
+        return self._keep(self._stream.readline(*args))
+
+    def readlines(self, *args: Any) -> list[bytes]:
+        return [self._keep(line) for line in self._stream.readlines(*args)]
+
+    def __iter__(self) -> Any:
+        for line in self._stream:
+            yield self._keep(line)
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+_TEE = "martech_emulator.journal_input"
+
+
+def register_hooks(app: Flask) -> None:
+    """Record every request on a vendor's path, whatever answered it (route or error handler)."""
+    from .app import current_emulator
+    from .vendors import vendor_for_path
+
+    inner = app.wsgi_app
+
+    def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
+        # every request: which vendor owns it is known only once its path is canonical
+        if "wsgi.input" in environ:
+            environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"])
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
+
+    @app.before_request
+    def _journal_start() -> None:
+        if vendor_for_path(request.path) is not None:
+            g.journal_started = current_emulator().clock.now()
+
+    @app.after_request
+    def _journal_record(response: Response) -> Response:
+        vendor = vendor_for_path(request.path)
+        if vendor is None:
+            return response
+        try:
+            _record(current_emulator(), vendor, response)
+        except Exception:  # the journal must never change an answer
+            log.exception("could not record %s %s in the journal", request.method, request.path)
+        return response
+
+
+def _request_body() -> tuple[str, bool]:
+    tee = request.environ.get(_TEE)
+    if tee is None:
+        return _text(request.get_data(cache=True))
+    if tee.seen == 0 and request.content_length:
+        try:  # the vendor answered without reading the body: read what the journal keeps
+            request.stream.read(BODY_LIMIT)
+        except Exception:  # e.g. over the size limit, refused unread
+            pass
+    size = max(tee.seen, request.content_length or 0)
+    return bytes(tee.kept).decode("utf-8", errors="replace"), size > len(tee.kept)
+
+
+def _record(emulator: Any, vendor: Any, response: Response) -> None:
+    journal: Journal = emulator.journal
+    if journal.size == 0:
+        return
+    try:
+        tenant = vendor.tenant_of(emulator, request)
+    except Exception:
+        log.exception("%s.tenant_of failed", vendor.name)
+        tenant = None
+    body, body_cut = _request_body()
+    if response.is_streamed:
+        response_body, response_cut = "<streamed>", False
+    else:
+        response_body, response_cut = _text(response.get_data())
+    query = mask_query(request.query_string.decode("latin-1"))
+    scheme, netloc, path, _, _ = urlsplit(request.url)
+    # the path as sent (``/v3//profile/1/``), where the routed one may have been made canonical
+    raw_target = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI")
+    if raw_target and raw_target.startswith("/"):
+        path = raw_target.partition("?")[0]
+    note = g.get("emulator_note")
+    if isinstance(note, (list, tuple)):
+        note = "; ".join(str(n) for n in note)
+    # the change log (``changelog.py``) links a request's changes to its journal entry
+    g.journal_entry = journal.record(
+        time=g.get("journal_started") or emulator.clock.now(),
+        vendor=vendor.name,
+        tenant=tenant,
+        operation=request.endpoint if request.url_rule is not None else None,
+        matched=request.url_rule is not None and not g.get("emulator_unmatched", False),
+        method=request.method,
+        url=urlunsplit((scheme, netloc, path, query, "")),
+        path=request.path,
+        query_string=query,
+        headers={k: mask_header(k, v) for k, v in request.headers.items()},
+        body=body,
+        body_truncated=body_cut,
+        content_type=request.content_type or "",
+        status=response.status_code,
+        response_headers=dict(response.headers.items()),
+        response_body=response_body,
+        response_truncated=response_cut,
+        note=str(note) if note is not None else None,
+    )
