@@ -72,6 +72,7 @@ function renderTenants(data) {
     }
     nav.append(list);
   }
+  performance.mark("tenants-rendered"); // for bench/dashboard_scaling.py: the page's own clock
 }
 
 function selectTenant(vendor, tenant) {
@@ -124,6 +125,7 @@ async function refreshPage() {
     : "0 profiles";
   $("prev").disabled = page.offset === 0;
   $("next").disabled = last >= page.total;
+  performance.mark("profiles-rendered");
 }
 
 // -- one profile ----------------------------------------------------------------------------------
