@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_plus, urlunsplit
 
 from flask import Flask, Response, g, request
 
@@ -71,9 +71,10 @@ def _text(data: bytes) -> tuple[str, bool]:
 
 
 # -- entries -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Entry:
-    """One recorded request and the answer it got. Immutable once recorded."""
+    """One recorded request and the answer it got. Never changed once recorded (not frozen:
+    a frozen dataclass's ``__init__`` costs more than the rest of recording a request)."""
 
     id: int
     time: datetime
@@ -488,11 +489,16 @@ def _record(emulator: Any, vendor: Any, response: Response) -> None:
     else:
         response_body, response_cut = _text(response.get_data())
     query = mask_query(request.query_string.decode("latin-1"))
-    scheme, netloc, path, _, _ = urlsplit(request.url)
+    environ = request.environ
+    # built from the WSGI environ: werkzeug's ``request.url`` costs more than the rest of the entry
+    scheme = environ.get("wsgi.url_scheme", "http")
+    netloc = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
     # the path as sent (``/v3//profile/1/``), where the routed one may have been made canonical
-    raw_target = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI")
+    raw_target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     if raw_target and raw_target.startswith("/"):
         path = raw_target.partition("?")[0]
+    else:
+        path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/%@:+,;=!$&'()*~")
     note = g.get("emulator_note")
     if isinstance(note, (list, tuple)):
         note = "; ".join(str(n) for n in note)

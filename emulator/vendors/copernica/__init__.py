@@ -90,8 +90,12 @@ class Copernica(Vendor):
         return views.profile_detail(emulator, tenant, key)
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
+        from flask import g
+
         from .routes import request_token
 
+        if "copernica_account" in g:  # already resolved by the route's authentication
+            return g.copernica_account.name
         found = account_for_token(emulator.store, emulator.clock, request_token())
         return found.name if found else None
 
