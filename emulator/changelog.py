@@ -19,6 +19,7 @@ the context of the request that queued it (``WorkQueue.submit`` copies the conte
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -62,7 +63,7 @@ class Change:
             "time": self.time.isoformat() if self.time else None,
             "vendor": vendor, "tenant": tenant, "collection": collection, "key": self.key,
             "action": action,
-            "request": {k: v for k, v in self.origin.items()},
+            "request": dict(self.origin),  # one C-level copy: a request may be adding its status
             "changes": diff(self.before, self.after),
         }
 
@@ -78,40 +79,46 @@ class ChangeLog:
         self._seq = itertools.count(1)
         self._docs: OrderedDict[tuple[str, str], list[Change]] = OrderedDict()
         self.recent: deque[Change] = deque(maxlen=recent)
+        # writers hold the Store's lock already; readers (the dashboard) need this one
+        self._lock = threading.Lock()
 
     def record(self, table: str, key: str, before: Doc | None, after: Doc | None) -> None:
         """Called by the Store under its lock, for every keyed write. O(1)."""
         change = Change(next(self._seq), self.now() if self.now else None,
                         change_origin.get() or NO_REQUEST, table, key, before, after)
         slot = (table, key)
-        entries = self._docs.get(slot)
-        if entries is None:
-            entries = self._docs[slot] = []
-            if len(self._docs) > self.documents:
-                self._docs.popitem(last=False)
-        else:
-            self._docs.move_to_end(slot)
-        entries.append(change)
-        if len(entries) > self.per_document:
-            del entries[0]
-        self.recent.append(change)
+        with self._lock:
+            entries = self._docs.get(slot)
+            if entries is None:
+                entries = self._docs[slot] = []
+                if len(self._docs) > self.documents:
+                    self._docs.popitem(last=False)
+            else:
+                self._docs.move_to_end(slot)
+            entries.append(change)
+            if len(entries) > self.per_document:
+                del entries[0]
+            self.recent.append(change)
 
     def history(self, table: str, key: str) -> list[Change]:
         """A document's changes, oldest first (a copy of the list)."""
-        return list(self._docs.get((table, key), ()))
+        with self._lock:
+            return list(self._docs.get((table, key), ()))
 
     def newest(self, limit: int, after_seq: int = 0) -> list[Change]:
         """The newest ``limit`` changes of all documents (with ``seq > after_seq``), oldest first."""
-        found = [c for c in self.recent if c.seq > after_seq]
+        with self._lock:
+            found = [c for c in self.recent if c.seq > after_seq]
         return found[-limit:] if limit else []
 
     def forget(self, keep: Callable[[str], bool]) -> None:
         """Drop the history of every table for which ``keep(table)`` is false (reset, drop)."""
-        for slot in [s for s in self._docs if not keep(s[0])]:
-            del self._docs[slot]
-        kept = [c for c in self.recent if keep(c.table)]
-        self.recent.clear()
-        self.recent.extend(kept)
+        with self._lock:
+            for slot in [s for s in self._docs if not keep(s[0])]:
+                del self._docs[slot]
+            kept = [c for c in self.recent if keep(c.table)]
+            self.recent.clear()
+            self.recent.extend(kept)
 
 
 # -- diffs -------------------------------------------------------------------------------------

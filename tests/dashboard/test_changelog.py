@@ -105,3 +105,34 @@ def test_page_slices_a_collection_in_insertion_order_without_copying_it():
     assert items[0][1] is store.peek("v", "t", "c", "k8")
     assert store.page("v", "t", "c", 20, 5) == (10, [])
     assert store.page("v", "t", "nothing", 0, 5) == (0, [])
+
+
+def test_readers_and_writers_on_many_threads_never_see_a_half_made_log():
+    import threading
+
+    store = logged_store(per_document=5, documents=50, recent=100)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(2000):
+                store.put("v", "t", "c", str(i % 80), {"n": n, "i": i})
+        except BaseException as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    def read() -> None:
+        try:
+            for _ in range(2000):
+                [c.to_json() for c in store.changes.newest(20)]
+                store.changes.history("v/t/c", "1")
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(3)] + [threading.Thread(target=read) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(store.changes.recent) == 100
+    assert all(len(store.changes.history("v/t/c", str(k))) <= 5 for k in range(80))
