@@ -105,10 +105,11 @@ class ChangeLog:
         with self._lock:
             return list(self._docs.get((table, key), ()))
 
-    def newest(self, limit: int, after_seq: int = 0) -> list[Change]:
-        """The newest ``limit`` changes of all documents (with ``seq > after_seq``), oldest first."""
+    def newest(self, limit: int, after_seq: int = 0, table: Callable[[str], bool] | None = None) -> list[Change]:
+        """The newest ``limit`` changes (with ``seq > after_seq``, of tables ``table`` accepts),
+        oldest first."""
         with self._lock:
-            found = [c for c in self.recent if c.seq > after_seq]
+            found = [c for c in self.recent if c.seq > after_seq and (table is None or table(c.table))]
         return found[-limit:] if limit else []
 
     def forget(self, keep: Callable[[str], bool]) -> None:

@@ -69,7 +69,7 @@ def _operations() -> dict[str, Operation]:
                                      responses={200: Answer("the profile", s.ProfileOut)}),
         "control.profile_history": Operation("Which request changed which field of a profile, before → after",
                                              query=s.ProfileQuery, responses={200: Answer("the history", s.HistoryOut)}),
-        "control.changes": Operation("The newest changes of all vendors", query=s.ChangesQuery,
+        "control.changes": Operation("The newest changes to profiles, of all vendors", query=s.ChangesQuery,
                                      responses={200: Answer("changes", s.ChangesOut)}),
         "control.openapi_json": Operation("This OpenAPI document",
                                           responses={200: Answer("OpenAPI 3.0", {"type": "object"})}),

@@ -4,7 +4,7 @@
 ``GET /_emulator/profiles``         one page of a tenant's profiles (``vendor``, ``tenant``, ``q``, ``offset``, ``limit``)
 ``GET /_emulator/profile``          one profile in its vendor's wire shape (``vendor``, ``tenant``, ``key``)
 ``GET /_emulator/profile/history``  which request changed which field, before → after
-``GET /_emulator/changes``          the newest changes of all vendors (``after``, ``limit``)
+``GET /_emulator/changes``          the newest changes to profiles, of all vendors (``after``, ``limit``)
 
 Everything goes through the Vendor interface, so a vendor is shown as soon as it is registered.
 The page itself is static HTML, CSS and JS shipped in the package (``static/``), no build step.
@@ -99,6 +99,13 @@ def profile_history() -> Response:
 def changes() -> Response:
     params = schemas.load_args(CHANGES_QUERY, request.args)
     log = current_emulator().store.changes
-    found = log.newest(params["limit"], params["after"]) if log is not None else []
+    # profiles only: an account's or a database's document is no news (and may hold credentials)
+    profiles = {f"{v.name}/": "/" + v.profile_collection for v in VENDORS}
+
+    def is_profiles(table: str) -> bool:
+        vendor = table.partition("/")[0] + "/"
+        return vendor in profiles and table.endswith(profiles[vendor])
+
+    found = log.newest(params["limit"], params["after"], is_profiles) if log is not None else []
     last = found[-1].seq if found else params["after"]
     return jsonify({"changes": [c.to_json() for c in found], "last": last})

@@ -123,6 +123,7 @@ def test_recent_changes_across_vendors_and_after_a_seq(client):
     last = everything["last"]
     assert last == everything["changes"][-1]["seq"]
     assert put_selection(client, "customerid==4567", {"fields": {"firstname": "Jane"}}).status_code == 204
+    assert {c["collection"] for c in everything["changes"]} == {"profiles"}  # no accounts, no tokens
     newer = client.get("/_emulator/changes", query_string={"after": last}).get_json()
     assert [(c["key"], c["action"]) for c in newer["changes"]] == [("1", "changed")]
     assert newer["last"] == newer["changes"][0]["seq"]
