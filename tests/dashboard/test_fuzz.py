@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
                                                response_schema_conformance, status_code_conformance)
 
+from fuzz_checks import no_html_error_page, no_undocumented_server_error
+
 from emulator import create_app
 from emulator.seeding import demo_fixtures
 from emulator.settings import Settings
@@ -33,32 +35,6 @@ RESTORE_AFTER = {"/_emulator/reset", "/_emulator/seed", "/_emulator/clock"}
 
 SEEN: Counter[str] = Counter()
 STATUSES: Counter[int] = Counter()
-
-
-class FuzzFailure(AssertionError):
-    pass
-
-
-def documented(case, status: int) -> bool:
-    responses = case.operation.definition.raw.get("responses", {})
-    return str(status) in responses or f"{str(status)[0]}XX" in responses
-
-
-def no_undocumented_server_error(ctx, response, case):
-    if response.status_code >= 500 and not documented(case, response.status_code):
-        raise FuzzFailure(f"{case.method} {case.formatted_path}: undocumented {response.status_code}")
-    return None
-
-
-def no_html_error_page(ctx, response, case):
-    content_type = response.headers.get("content-type", [""])
-    content_type = content_type[0] if isinstance(content_type, list) else content_type
-    html_documented = any("text/html" in r.get("content", {})
-                          for r in case.operation.definition.raw.get("responses", {}).values())
-    # an empty body (Flask's automatic answer to OPTIONS) is no page
-    if "text/html" in content_type and response.content and not (html_documented and response.status_code == 200):
-        raise FuzzFailure(f"{case.method} {case.formatted_path}: an HTML page with {response.status_code}")
-    return None
 
 
 CHECKS = [no_undocumented_server_error, no_html_error_page, status_code_conformance,

@@ -53,3 +53,35 @@ def test_a_clock_the_emulator_could_not_tell_time_with_is_refused_and_nothing_ch
     after = client.get("/_emulator/clock").get_json()
     assert (after["mode"], after["offset_seconds"]) == (before["mode"], before["offset_seconds"])
     assert client.get("/v3/profile/1", query_string={"access_token": TOKEN}).status_code == 200
+
+
+# -- the fuzz run's own checks can fail ----------------------------------------------------------
+def fake(status: int, content_type: str, body: bytes, responses: dict):
+    from types import SimpleNamespace
+
+    case = SimpleNamespace(method="GET", formatted_path="/x",
+                           operation=SimpleNamespace(definition=SimpleNamespace(raw={"responses": responses})))
+    return SimpleNamespace(status_code=status, headers={"content-type": [content_type]}, content=body), case
+
+
+def test_an_undocumented_500_fails_and_a_documented_one_passes():
+    from fuzz_checks import FuzzFailure, no_undocumented_server_error
+
+    response, case = fake(500, "application/json", b"{}", {"200": {}})
+    with pytest.raises(FuzzFailure, match="undocumented 500"):
+        no_undocumented_server_error(None, response, case)
+    response, case = fake(500, "application/json", b"{}", {"200": {}, "500": {}})
+    assert no_undocumented_server_error(None, response, case) is None
+
+
+def test_an_html_page_fails_unless_the_operation_serves_html():
+    from fuzz_checks import FuzzFailure, no_html_error_page
+
+    response, case = fake(404, "text/html; charset=utf-8", b"<h1>Not Found</h1>", {"200": {}})
+    with pytest.raises(FuzzFailure, match="an HTML page with 404"):
+        no_html_error_page(None, response, case)
+    page = {"200": {"content": {"text/html": {}}}}
+    response, case = fake(200, "text/html; charset=utf-8", b"<html>", page)
+    assert no_html_error_page(None, response, case) is None
+    response, case = fake(200, "text/html; charset=utf-8", b"", {"200": {}})  # Flask's OPTIONS answer
+    assert no_html_error_page(None, response, case) is None
