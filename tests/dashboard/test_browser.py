@@ -2,6 +2,8 @@
 through a vendor's API shows up in the open page without a reload."""
 from __future__ import annotations
 
+import json
+import pathlib
 import re
 import shutil
 
@@ -131,3 +133,33 @@ def test_the_docs_page_renders_every_operation(page, live_server):
     expect(page.locator("#api h2").first).to_have_text(re.compile(rf"· {operations} operations$"))
     page.locator("details.op", has_text="/v3/profile/{profile_id}").first.click()
     expect(page.locator("details.op[open]")).to_contain_text("https://api.copernica.com")
+
+
+def test_load_fixtures_export_state_and_reset_a_tenant(page, live_server, tmp_path):
+    base = live_server.base_url
+    extra = {"copernica": {"accounts": [{"name": "Loaded Company", "access_token": "loaded-token", "databases": [
+        {"ID": "9", "name": "Loaded", "fields": [{"ID": "90", "name": "email", "type": "email"}],
+         "profiles": [{"ID": "90", "fields": {"email": "loaded@example.com"}}]}]}]}}
+    page.set_input_files("#fixtures-file", files=[{
+        "name": "extra.json", "mimeType": "application/json", "buffer": json.dumps(extra).encode()}])
+    expect(page.locator("#message")).to_have_text("Loaded extra.json: copernica")
+    tenant = page.locator("nav button[data-vendor='copernica'][data-tenant='Loaded Company']")
+    expect(tenant).to_contain_text("1")
+
+    with page.expect_download() as download:
+        page.click("#export")
+    exported = json.loads(pathlib.Path(download.value.path()).read_text("utf-8"))
+    assert exported == requests.get(f"{base}/_emulator/state", timeout=10).json()
+    assert any(a["name"] == "Loaded Company" for a in exported["copernica"]["accounts"])
+
+    tenant.click()
+    expect(page.locator("#profiles tbody tr")).to_have_count(1)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#reset-tenant")
+    expect(page.locator("#message")).to_have_text("Reset copernica tenant Loaded Company")
+    expect(tenant).to_have_count(0)
+    assert requests.get(f"{base}/v3/identity", params={"access_token": "loaded-token"}, timeout=10).status_code == 400
+
+    page.set_input_files("#fixtures-file", files=[{
+        "name": "bad.json", "mimeType": "application/json", "buffer": b'{"copernica": {"acounts": []}}'}])
+    expect(page.locator("#message")).to_have_text("bad.json: invalid fixtures: copernica.acounts: Unknown field.")
