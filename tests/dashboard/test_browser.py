@@ -96,7 +96,8 @@ def test_a_copernica_put_and_an_acs_patch_both_appear_without_a_reload(page, liv
     expect(row).to_contain_text("Amelia", timeout=5000)
     expect(page.locator("#detail-document")).to_contain_text('"firstName": "Amelia"')
     expect(page.locator("#history > li").first).to_contain_text("firstName: Amy → Amelia")
-    expect(page.locator("#history > li").first).to_contain_text(f"PATCH /demo-org/campaign/profileAndServices/profile/")
+    expect(page.locator("#history > li").first).to_contain_text(
+        f"PATCH /demo-org/campaign/profileAndServices/profile/{amy['PKey']} → 200")
     feed = page.locator("#feed li")
     expect(feed.nth(0)).to_contain_text("PATCH")
     expect(feed.nth(0)).to_contain_text("200")
