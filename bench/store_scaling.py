@@ -4,7 +4,10 @@ The Store's keyed path must cost the same at any size (design principle 4). For 
 also times TinyDB's plain ``Table.update`` on the same data, which rewrites the whole table per
 call — the reason the Store does not use it for single-document writes.
 
-Usage: python bench/store_scaling.py [--sizes 1000,10000,100000] [--ops 2000]
+The store runs with the change log on (``--history``, the app's default of 20 changes per
+document), as it does in the emulator; ``--history 0`` measures it switched off.
+
+Usage: python bench/store_scaling.py [--sizes 1000,10000,100000] [--ops 2000] [--history 20]
 Prints medians in microseconds and each one's ratio to the smallest size.
 """
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
+from emulator.changelog import ChangeLog
 from emulator.store import Store
 
 VENDOR, TENANT, COLLECTION = "copernica", "bench", "profiles"
@@ -37,8 +41,10 @@ def median_us(fn, keys) -> float:
     return statistics.median(samples) / 1000
 
 
-def measure(size: int, ops: int) -> dict[str, float]:
+def measure(size: int, ops: int, history: int) -> dict[str, float]:
     store = Store()
+    if history:
+        store.changes = ChangeLog(history)
     for i in range(1, size + 1):
         store.put(VENDOR, TENANT, COLLECTION, str(i), profile(i))
     keys = [str(random.randint(1, size)) for _ in range(ops)]
@@ -63,9 +69,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--ops", type=int, default=2000)
+    parser.add_argument("--history", type=int, default=20, help="change log entries per document (0: off)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = {size: measure(size, args.ops) for size in sizes}
+    results = {size: measure(size, args.ops, args.history) for size in sizes}
     base = results[sizes[0]]
     print(f"{'profiles':>9} {'read µs':>9} {'×':>6} {'write µs':>9} {'×':>6} {'TinyDB Table.update µs':>23} {'×':>7}")
     for size in sizes:

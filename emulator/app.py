@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import journal, seeding
+from . import changelog, journal, seeding
 from .clock import Clock
 from .deferred import WorkQueue
 from .errors import EmulatorError, emulator_error
@@ -34,6 +34,8 @@ class Emulator:
         self.store = store if store is not None else Store(settings.data, settings.flush_interval)
         self.clock = Clock()
         self.work = WorkQueue(self.clock)
+        if settings.history_size > 0 and self.store.changes is None:
+            self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now)
         self.journal = journal.Journal(settings.journal_size)
         self.vendors = VENDORS
         self.realism = Realism(self)  # per-tenant settings, faults, latency, quotas
@@ -51,8 +53,12 @@ class Emulator:
         documents.extend(seeding.read_fixtures_file(path) for path in self.settings.fixtures)
         for document in documents:  # validate every file before applying any
             seeding.validate(document)
-        for document in documents:
-            seeding.apply(self, document)
+        token = changelog.change_origin.set({"label": "fixtures loaded at start"})
+        try:
+            for document in documents:
+                seeding.apply(self, document)
+        finally:
+            changelog.change_origin.reset(token)
 
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
         self.work.clear()
@@ -93,6 +99,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
     _register_error_handlers(app)
+    changelog.register_hooks(app)  # who changed what (before the journal's hooks: see changelog)
     journal.register_hooks(app)  # the request journal (emulator/journal.py)
     # after the journal's hooks: its after_request then runs after ours and records our notes
     realism_hook.register(app)  # faults, latency and quotas on vendor paths (emulator/realism/)

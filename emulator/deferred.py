@@ -8,6 +8,7 @@ so tests never poll.
 """
 from __future__ import annotations
 
+import contextvars
 import itertools
 import logging
 import threading
@@ -43,8 +44,11 @@ class WorkQueue:
         self._thread.start()
 
     def submit(self, fn: Callable[[], None], due: datetime | None = None, label: str = "") -> None:
+        """Queue ``fn``; it runs in a copy of the caller's context, so what it writes is
+        attributed to the request that queued it (``changelog.change_origin``)."""
+        context = contextvars.copy_context()
         with self._cond:
-            self._items.append(_Item(next(self._seq), due, fn, label))
+            self._items.append(_Item(next(self._seq), due, lambda: context.run(fn), label))
             self._cond.notify_all()
 
     def pending(self) -> list[dict]:

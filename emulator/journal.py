@@ -502,7 +502,8 @@ def _record(emulator: Any, vendor: Any, response: Response) -> None:
     note = g.get("emulator_note")
     if isinstance(note, (list, tuple)):
         note = "; ".join(str(n) for n in note)
-    journal.record(
+    # the change log (``changelog.py``) links a request's changes to its journal entry
+    g.journal_entry = journal.record(
         time=g.get("journal_started") or emulator.clock.now(),
         vendor=vendor.name,
         tenant=tenant,

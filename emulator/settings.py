@@ -18,5 +18,7 @@ class Settings:
     flush_interval: float = 1.0
     #: largest request body any vendor route accepts (vendors apply their own, smaller limits)
     max_body_bytes: int = 64 * 1024 * 1024
+    #: changes kept per document for the dashboard's history (0 switches the change log off)
+    history_size: int = 20
     #: requests kept in the request journal per vendor and tenant (the oldest go first); 0 keeps none
     journal_size: int = 1000

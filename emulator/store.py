@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import itertools
 import json
 import os
 import tempfile
@@ -35,6 +36,8 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
+
+from .changelog import ChangeLog
 
 __all__ = ["Store", "StoreFileError"]
 
@@ -146,6 +149,8 @@ class Store:
         self._generation = 0  # bumped on every change; lets the flusher skip idle periods
         self._stop = threading.Event()
         self._flusher: threading.Thread | None = None
+        #: the change log (``emulator/changelog.py``), when the app switched it on
+        self.changes: ChangeLog | None = None
         if path and flush_interval > 0:
             self._flusher = threading.Thread(target=self._flush_loop, name="store-flush", daemon=True)
             self._flusher.start()
@@ -164,15 +169,23 @@ class Store:
 
     def put(self, vendor: str, tenant: str, collection: str, key: str, doc: Doc) -> None:
         stored = clone(doc)
+        name = table_name(vendor, tenant, collection)
         with self.lock:
-            self._storage.memory.setdefault(table_name(vendor, tenant, collection), {})[str(key)] = stored
-            self._changed(table_name(vendor, tenant, collection))
+            table = self._storage.memory.setdefault(name, {})
+            before = table.get(str(key))
+            table[str(key)] = stored
+            self._changed(name)
+            if self.changes is not None:
+                self.changes.record(name, str(key), before, stored)
 
     def delete(self, vendor: str, tenant: str, collection: str, key: str) -> bool:
+        name = table_name(vendor, tenant, collection)
         with self.lock:
-            removed = self._storage.memory.get(table_name(vendor, tenant, collection), {}).pop(str(key), None)
+            removed = self._storage.memory.get(name, {}).pop(str(key), None)
             if removed is not None:
-                self._changed(table_name(vendor, tenant, collection))
+                self._changed(name)
+                if self.changes is not None:
+                    self.changes.record(name, str(key), removed, None)
             return removed is not None
 
     def exists(self, vendor: str, tenant: str, collection: str, key: str) -> bool:
@@ -218,6 +231,15 @@ class Store:
                 return list(table)
             return list(itertools.islice(table, start, stop))
 
+    def page(self, vendor: str, tenant: str, collection: str, offset: int,
+             limit: int) -> tuple[int, list[tuple[str, Doc]]]:
+        """How many documents there are, and ``limit`` of them from position ``offset`` (insertion
+        order), without copying the collection's keys: the dashboard pages through 100,000
+        profiles this way. The documents are the stored ones: never mutate them."""
+        with self.lock:
+            table = self._storage.memory.get(table_name(vendor, tenant, collection), {})
+            return len(table), list(itertools.islice(table.items(), max(offset, 0), max(offset, 0) + max(limit, 0)))
+
     def count(self, vendor: str, tenant: str, collection: str) -> int:
         with self.lock:
             return len(self._storage.memory.get(table_name(vendor, tenant, collection), {}))
@@ -242,8 +264,15 @@ class Store:
                 if (vendor is None or v == vendor) and (tenant is None or t == tenant):
                     del self._storage.memory[name]
                     self._db.table(name).clear_cache()
+            if self.changes is not None:
+                self.changes.forget(lambda name: not _in_scope(name, vendor, tenant))
             self._dirty = True
             self._generation += 1
+
+    @property
+    def generation(self) -> int:
+        """Bumped on every change, so a reader (the dashboard) can tell that something changed."""
+        return self._generation
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -266,6 +295,8 @@ class Store:
                 self._db.table(name).clear_cache()
             memory.clear()
             memory.update({name: dict(docs) for name, docs in snapshot.items()})
+            if self.changes is not None:  # the history of a state that was put back is void
+                self.changes.forget(lambda name: False)
             self._dirty = True
             self._generation += 1
 
@@ -309,6 +340,11 @@ class Store:
                 self.flush()
             except OSError:  # a full disk must not kill the flusher: retried next interval
                 pass
+
+
+def _in_scope(name: str, vendor: str | None, tenant: str | None) -> bool:
+    v, _, rest = name.partition("/")
+    return (vendor is None or v == vendor) and (tenant is None or rest.rpartition("/")[0] == tenant)
 
 
 class _Cond:

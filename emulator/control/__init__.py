@@ -1,7 +1,10 @@
-"""The emulator's own API under ``/_emulator``: health, reset, seed, state, drain, clock, and
-the request journal (``journal.py``), realism's faults and settings (``realism.py``)."""
-from . import journal as _journal_routes  # noqa: F401  (registers its routes on ``control``)
-from . import realism as _realism_routes  # noqa: F401  (registers its routes on ``control``)
+"""The emulator's own API under ``/_emulator``: health, reset, seed, state, drain, clock, the
+request journal (``journal.py``), realism's faults and settings (``realism.py``), the dashboard
+and its views (``dashboard.py``), and the OpenAPI document with its docs page (``apidocs.py``)."""
+from . import apidocs as _apidocs_routes  # noqa: F401  (each registers its routes on ``control``)
+from . import dashboard as _dashboard_routes  # noqa: F401
+from . import journal as _journal_routes  # noqa: F401
+from . import realism as _realism_routes  # noqa: F401
 from .routes import control
 
 __all__ = ["control"]

@@ -1,7 +1,7 @@
 """Control-plane routes. Every answer is JSON; errors name the emulator."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -78,6 +78,22 @@ def drain() -> Response:
     return jsonify({"drained": True, "pending": left})
 
 
+#: the clock stays where every vendor can still write its timestamps (in any time zone)
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
+
+
+def _in_range(instant, what: str) -> None:
+    """Refuse, before anything changes, a clock the emulator could not tell the time with."""
+    try:
+        at = instant()
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+        ok = EARLIEST <= at <= LATEST
+    except (OverflowError, ValueError):
+        ok = False
+    if not ok:
+        raise EmulatorError(f"{what} would put the clock outside the years 1970 to 9999")
+
+
 @control.get("/clock")
 def get_clock() -> Response:
     return jsonify(current_emulator().clock.describe())
@@ -92,8 +108,9 @@ def set_clock() -> Response:
         raise EmulatorError("send exactly one of 'freeze', 'advance', 'resume'")
     if "advance" in body:
         seconds = body["advance"]
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
             raise EmulatorError("'advance' takes a number of seconds ≥ 0")
+        _in_range(lambda: clock.now() + timedelta(seconds=seconds), "'advance'")
         clock.advance(seconds)
     elif "freeze" in body:
         at = body["freeze"]
@@ -101,9 +118,11 @@ def set_clock() -> Response:
             clock.freeze()
         elif isinstance(at, str):
             try:
-                clock.freeze(datetime.fromisoformat(at))
+                instant = datetime.fromisoformat(at)
             except ValueError:
                 raise EmulatorError(f"'freeze' is not an ISO-8601 instant: {at!r}") from None
+            _in_range(lambda: instant.astimezone(timezone.utc) if instant.tzinfo else instant, "'freeze'")
+            clock.freeze(instant)
         else:
             raise EmulatorError("'freeze' takes true or an ISO-8601 instant")
     else:

@@ -6,6 +6,7 @@ resets and counts through this interface only, so it never imports a vendor's in
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,11 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 if TYPE_CHECKING:
     from ..app import Emulator
+    from ..openapi import Operation
     from ..realism.settings import Setting
+
+#: characters of a document's JSON shown in the dashboard's default profile table
+SUMMARY_CHARS = 160
 
 
 class Vendor:
@@ -63,6 +68,83 @@ class Vendor:
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
         """Ready-to-paste base URLs of the emulated API, for the CLI banner."""
+        return {}
+
+    # -- dashboard: any vendor's profiles, vendor-agnostically -------------------------------
+    #: the store collection that holds the vendor's profiles, keyed by the vendor's profile key
+    profile_collection: str = "profiles"
+
+    def tenant_summaries(self, emulator: Emulator) -> list[dict[str, Any]]:
+        """``[{"tenant", "profiles"}]``: what the dashboard lists per vendor. Counting is O(1)
+        per tenant, so the dashboard can poll it."""
+        store = emulator.store
+        return [{"tenant": t, "profiles": store.count(self.name, t, self.profile_collection)}
+                for t in self.tenants(emulator)]
+
+    #: the fields (dotted paths into the stored document) the default profile table shows and
+    #: searches; empty: the whole document as compact JSON
+    profile_columns: tuple[str, ...] = ()
+
+    def profiles_page(self, emulator: Emulator, tenant: str, query: str, offset: int,
+                      limit: int) -> dict[str, Any]:
+        """One page of a tenant's profiles: ``{"total", "columns", "rows": [{"key", "cells"}]}``.
+
+        Server-side paging: only the page's rows are rendered, so a page costs the same at
+        100,000 profiles as at 100 (a ``query`` scans them all, once). The default shows
+        ``profile_columns`` (or each stored document as compact JSON) and searches that text
+        case-insensitively; a vendor overrides it to show what its users know."""
+        store, collection = emulator.store, self.profile_collection
+        columns = list(self.profile_columns) or ["document"]
+
+        def cells(key: str, doc: Any) -> dict[str, str]:
+            if not self.profile_columns:
+                return {"key": key, "document": _json(doc)[:SUMMARY_CHARS]}
+            return {"key": key, **{c: _text(_dig(doc, c)) for c in columns}}
+
+        if query:
+            needle = query.casefold()
+            found = store.search(self.name, tenant, collection, lambda d: any(
+                needle in v.casefold() for v in cells("", d).values()))
+            total, docs = len(found), [(d.doc_id, d) for d in found[offset:offset + limit]]
+        else:
+            total, docs = store.page(self.name, tenant, collection, offset, limit)
+        rows = [{"key": str(k), "cells": cells(str(k), d)} for k, d in docs if d is not None]
+        return {"total": total, "columns": ["key", *columns], "rows": rows}
+
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
+        """``{"key", "title", "document"}`` for one profile, ``document`` in the vendor's wire
+        shape where the vendor can render it; None when there is no such profile."""
+        doc = emulator.store.get(self.name, tenant, self.profile_collection, key)
+        return None if doc is None else {"key": key, "title": key, "document": doc}
+
+    def profile_history(self, emulator: Emulator, tenant: str, key: str) -> list[dict[str, Any]]:
+        """The profile's changes, oldest first: which request changed which field, before →
+        after (``changelog.Change.to_json``). Empty when the change log is off."""
+        changes = emulator.store.changes
+        if changes is None:
+            return []
+        table = f"{self.name}/{tenant}/{self.profile_collection}"
+        return [c.to_json() for c in changes.history(table, str(key))]
+
+    # -- OpenAPI -------------------------------------------------------------------------------
+    #: the real vendor's servers, as OpenAPI server objects (``emulator/openapi.py``)
+    servers: tuple[dict[str, Any], ...] = ()
+
+    #: OpenAPI security schemes by name, and the requirement every operation of the vendor has
+    security_schemes: dict[str, dict[str, Any]] = {}
+    security: list[dict[str, list[str]]] | None = None
+
+    def openapi_errors(self) -> dict[int | str, Any]:
+        """The answers any route of the vendor may give besides its own (``openapi.Answer`` by
+        status): its error bodies. The default promises nothing about them."""
+        from ..openapi import Answer
+
+        return {"default": Answer("any other answer of the vendor", content_type=None)}
+
+    def openapi_operations(self) -> dict[str, Operation]:
+        """Descriptions of the vendor's routes by Flask endpoint name (``"copernica.profile"``),
+        with the marshmallow schemas of their parameters, bodies and answers. A route left out
+        is still described (the generator walks ``app.url_map``), just without schemas."""
         return {}
 
     # -- requests ------------------------------------------------------------------------------
@@ -113,3 +195,16 @@ class Vendor:
         code = status or (429 if kind == "quota" else 503)
         text = message or f"{code} {HTTP_STATUS_CODES.get(code, 'Error')}"
         return Response(text + "\n", status=code, mimetype="text/plain")
+
+def _json(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _dig(doc: Any, path: str) -> Any:
+    for part in path.split("."):
+        doc = doc.get(part) if isinstance(doc, dict) else None
+    return doc
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else _json(value)

@@ -25,6 +25,21 @@ class AdobeCampaign(Vendor):
     title = "Adobe Campaign Standard"
     hostnames = ("mc.adobe.io",)
     path_pattern = _ORG_IN_PATH
+    servers = ({"url": "https://mc.adobe.io", "description": "Adobe Campaign Standard (the real API)"},)
+    security_schemes = {"adobeIoToken": {"type": "http", "scheme": "bearer", "description": "an IMS access token"},
+                        "adobeIoApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
+    security = [{"adobeIoToken": [], "adobeIoApiKey": []}]
+    profile_columns = ("firstName", "lastName", "email", "lastModified", "PKey")
+
+    def openapi_operations(self) -> dict:
+        from .openapi import OPERATIONS
+
+        return OPERATIONS
+
+    def openapi_errors(self) -> dict:
+        from .openapi import ERRORS
+
+        return ERRORS
 
     def blueprint(self) -> Blueprint:
         from .routes import make_blueprint

@@ -46,6 +46,21 @@ class AdobeTargetVendor(Vendor):
     #: suffix of the real hosts ``<client>.tt.omtrdc.net`` (and ``mboxedgeNN.tt.omtrdc.net``)
     hostnames = ("tt.omtrdc.net",)
     path_pattern = re.compile(r"^/(m2|rest/v1/profiles)(/|$)")
+    servers = ({"url": "https://{clientCode}.tt.omtrdc.net", "description": "Adobe Target (the real API)",
+                "variables": {"clientCode": {"default": "demo", "description": "your Target client code"}}},)
+    security_schemes = {"targetProfileToken": {
+        "type": "http", "scheme": "bearer",
+        "description": "only when the client requires authentication for the profile APIs"}}
+    security = [{}, {"targetProfileToken": []}]
+    profile_columns = ("thirdPartyId", "marketingCloudVisitorId", "modifiedAt", "profileAttributes")
+
+    def openapi_operations(self) -> dict:
+        from .openapi import OPERATIONS
+
+        return OPERATIONS
+
+    def openapi_errors(self) -> dict:
+        return {}  # each operation lists its own: the edge answers XML, the profile service JSON
 
     def blueprint(self) -> Blueprint:
         return routes.blueprint

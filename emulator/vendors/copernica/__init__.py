@@ -17,7 +17,7 @@ from marshmallow import validate
 
 from ...realism.settings import Setting
 from ..base import Vendor
-from . import errors, fixtures
+from . import errors, fixtures, views
 from .model import VENDOR as NAME
 from .model import account_for_token
 from .schemas import MAX_LIMIT, CopernicaFixtures
@@ -48,6 +48,13 @@ class Copernica(Vendor):
     title = "Copernica REST API v3"
     hostnames = ("api.copernica.com",)
     path_pattern = re.compile(r"^/v3(/|$)")
+    servers = ({"url": "https://api.copernica.com", "description": "Copernica (the real API)"},)
+    security_schemes = {
+        "copernicaToken": {"type": "apiKey", "in": "query", "name": "access_token"},
+        "copernicaBearer": {"type": "http", "scheme": "bearer",
+                            "description": "accepted too (v4's way); v3 documents only access_token"},
+    }
+    security = [{"copernicaToken": []}, {"copernicaBearer": []}]
 
     def blueprint(self) -> Blueprint:
         from .routes import copernica
@@ -80,6 +87,23 @@ class Copernica(Vendor):
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
         return {"Copernica REST v3": f"{base_url}/v3"}
+
+    def openapi_operations(self) -> dict[str, Any]:
+        from .openapi import OPERATIONS
+
+        return OPERATIONS
+
+    def openapi_errors(self) -> dict[int | str, Any]:
+        from .openapi import ERRORS
+
+        return ERRORS
+
+    def profiles_page(self, emulator: Emulator, tenant: str, query: str, offset: int,
+                      limit: int) -> dict[str, Any]:
+        return views.profiles_page(emulator, tenant, query, offset, limit)
+
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
+        return views.profile_detail(emulator, tenant, key)
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
         from flask import g

@@ -19,13 +19,18 @@ DATETIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 SECRET = re.compile(r"^[0-9a-f]{28}$")
 #: the v3 docs' largest page (vendor-apis.md §4.6); per tenant: the ``list_limit_max`` setting
 MAX_LIMIT = 1000
+#: how the OpenAPI document shows parameters that Copernica reads with PHP's casts (it accepts
+#: anything: "abc" is 0, "yes" is true)
+INTEGER = {"type": "integer", "description": "read with PHP's (int) cast: anything is accepted"}
+BOOLEAN = {"type": "boolean", "description": "true/yes or a number ≥ 1 is true; anything else false"}
 
 
 class CopernicaId(mf.Field):
     """An ID as Copernica writes it: a string of digits (a JSON number is accepted too)."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit() \
+        text = str(value)
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not (text.isascii() and text.isdigit()) \
                 or int(value) < 1:
             raise ValidationError("Must be a positive integer or a string of digits.")
         return str(int(value))
@@ -182,12 +187,12 @@ class ListParams(Schema):
     class Meta:
         unknown = "exclude"
 
-    start = PhpInt(load_default=0)
-    limit = PhpInt(load_default=100)
-    total = PhpBool(load_default=True)
-    orderby = mf.String(load_default="id")
-    order = mf.String(load_default="asc")
-    dataonly = PhpBool(load_default=False)
+    start = PhpInt(load_default=0, metadata=INTEGER)
+    limit = PhpInt(load_default=100, metadata=INTEGER)
+    total = PhpBool(load_default=True, metadata=BOOLEAN)
+    orderby = mf.String(load_default="id", metadata={"description": "a field name or ID, id, modified or random"})
+    order = mf.String(load_default="asc", metadata={"description": "desc or descending sorts descending"})
+    dataonly = PhpBool(load_default=False, metadata=BOOLEAN)
 
     @post_load
     def _normalise(self, data: dict, **kwargs) -> dict:
@@ -199,9 +204,9 @@ class PagingParams(Schema):
     class Meta:
         unknown = "exclude"
 
-    start = PhpInt(load_default=0)
-    limit = PhpInt(load_default=100)
-    total = PhpBool(load_default=True)
+    start = PhpInt(load_default=0, metadata=INTEGER)
+    limit = PhpInt(load_default=100, metadata=INTEGER)
+    total = PhpBool(load_default=True, metadata=BOOLEAN)
 
 
 class UpdateParams(Schema):
@@ -210,20 +215,107 @@ class UpdateParams(Schema):
     class Meta:
         unknown = "exclude"
 
-    create = PhpBool(load_default=False)
-    async_ = PhpBool(data_key="async", load_default=False)
+    create = PhpBool(load_default=False, metadata=BOOLEAN)
+    async_ = PhpBool(data_key="async", load_default=False, metadata=BOOLEAN)
+
+
+class SelectionParams(Schema):
+    """The ``fields`` selection (vendor-apis.md §4.4); ``fields[0]``, ``fields[1]``… work too."""
+
+    class Meta:
+        unknown = "exclude"
+
+    selection = mf.List(mf.String(), data_key="fields[]", metadata={
+        "description": "conditions <field><op><value>, ANDed: == != <> < > <= >= =~ (LIKE) !~ (NOT LIKE)",
+        "example": ["customerid==4567"]})
+
+
+class ProfilesQuery(ListParams, SelectionParams):
+    """``GET database/<id>/profiles``: paging, ordering and a selection."""
+
+
+class UpdateQuery(UpdateParams):
+    class Meta:
+        unknown = "exclude"
+
+    selection = mf.List(mf.String(), data_key="fields[]", required=True, metadata={
+        "description": "which profiles to update; conditions naming no known field select them all",
+        "example": ["customerid==4567"]})
+
+
+class DeleteQuery(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    completely = PhpBool(metadata=BOOLEAN)
+
+
+# -- request bodies (for the OpenAPI description; Copernica reads bodies leniently) ------------
+class ProfileBody(Schema):
+    """A profile create/update body. Unknown fields and keys are ignored, as Copernica does."""
+
+    class Meta:
+        unknown = "include"
+
+    field_values = mf.Dict(keys=mf.String(), values=mf.Raw(), data_key="fields", attribute="fields",
+                           metadata={"example": {"firstname": "John"}})
+    interests = mf.Raw(metadata={"description": "[\"football\"] or {\"football\": 1, \"baseball\": 0}"})
+    secret = mf.String(metadata={"description": "PUT profile/<id> only"})
+
+
+class DatabaseBody(Schema):
+    class Meta:
+        unknown = "include"
+
+    name = mf.String(required=True, metadata={"example": "Newsletter"})
+    description = mf.String()
+
+
+class FieldBody(Schema):
+    class Meta:
+        unknown = "include"
+
+    name = mf.String(required=True, metadata={"example": "firstname"})
+    type = mf.String(validate=validate.OneOf(TYPES))
+    value = mf.String()
+
+
+class InterestBody(Schema):
+    class Meta:
+        unknown = "include"
+
+    name = mf.String(required=True, metadata={"example": "football"})
+    group = mf.String()
+
+
+class DeleteBody(Schema):
+    class Meta:
+        unknown = "include"
+
+    completely = mf.Raw(metadata={"description": "Yes/No (default No): remove the profile for good"})
 
 
 # -- responses (what the API returns; also the OpenAPI description) ---------------------------
+class ErrorMessage(Schema):
+    message = mf.String(required=True)
+
+
+class ErrorOut(Schema):
+    """Every Copernica error: HTTP 400 with this body."""
+
+    error = mf.Nested(ErrorMessage, required=True)
+
 class ProfileOut(Schema):
-    ID = mf.String()
-    field_values = mf.Dict(keys=mf.String(), values=mf.String(), data_key="fields", attribute="fields")
-    interests = mf.List(mf.String())
+    ID = mf.String(required=True)
+    field_values = mf.Dict(keys=mf.String(), values=mf.String(), data_key="fields", attribute="fields",
+                           required=True)
+    interests = mf.List(mf.String(), required=True)
     database = mf.String()
     secret = mf.String()
     created = mf.String()
-    modified = mf.String()
-    removed = mf.Raw()
+    modified = mf.String(required=True)
+    removed = mf.Raw(metadata={"description": "false, or the time it was removed",
+                               "oneOf": [{"type": "boolean", "enum": [False]}, {"type": "string"}]})
 
 
 class FieldOut(Schema):
@@ -243,3 +335,52 @@ class InterestOut(Schema):
     ID = mf.String()
     name = mf.String()
     group = mf.String()
+
+
+class ListOut(Schema):
+    """Copernica's paged list wrapper; ``total`` is left out with ``total=false``."""
+
+    start = mf.Integer(required=True)
+    limit = mf.Integer(required=True)
+    count = mf.Integer(required=True)
+    total = mf.Integer()
+
+
+class ProfileList(ListOut):
+    data = mf.List(mf.Nested(ProfileOut), required=True)
+
+
+class FieldList(ListOut):
+    data = mf.List(mf.Nested(FieldOut), required=True)
+
+
+class InterestList(ListOut):
+    data = mf.List(mf.Nested(InterestOut), required=True)
+
+
+class CollectionList(ListOut):
+    data = mf.List(mf.Dict(), required=True)
+
+
+class DatabaseOut(Schema):
+    ID = mf.String(required=True)
+    name = mf.String(required=True)
+    description = mf.String(required=True)
+    archived = mf.Boolean(required=True)
+    field_list = mf.Nested(FieldList, data_key="fields", attribute="fields", required=True)
+    interests = mf.Nested(InterestList, required=True)
+    collections = mf.Nested(CollectionList, required=True)
+
+
+class DatabaseList(ListOut):
+    data = mf.List(mf.Nested(DatabaseOut), required=True)
+
+
+class IdentityOut(Schema):
+    id = mf.String(required=True)
+    name = mf.String(required=True)
+    description = mf.String(required=True)
+    company = mf.String(required=True)
+    customer = mf.Dict(required=True)
+    usedBy = mf.List(mf.Raw(), required=True)
+    license = mf.Dict(required=True)

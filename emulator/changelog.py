@@ -1,0 +1,178 @@
+"""The change log: which request changed which document, and how (before → after).
+
+The dashboard shows a profile's history ("PUT /v3/database/1/profiles set firstname John →
+Jane"), for every vendor alike, so the record is kept where every vendor's writes pass: the
+Store's ``put`` and ``delete`` call ``ChangeLog.record`` with the document before and after.
+
+Cost per write is O(1) and tiny, whatever the store's size: stored documents are never changed
+in place (the Store's rule), so an entry keeps *references* to the old and new documents and
+nothing is copied or compared at write time; the field-by-field diff is made only when someone
+reads the history. Memory is bounded: ``per_document`` entries per document, ``documents``
+documents tracked (the least recently changed are forgotten first), and the newest ``recent``
+entries of all for the dashboard's "recent changes".
+
+Who wrote: ``change_origin``, a context variable that ``register_hooks`` sets for each request
+(method, path with credentials masked, later its status and journal id). Deferred work runs in
+the context of the request that queued it (``WorkQueue.submit`` copies the context), so an
+``async=1`` update is attributed to its PUT even though it is applied later.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote_plus
+
+from .journal import mask_query  # credentials are masked alike in the journal and the history
+
+Doc = dict[str, Any]
+
+#: who is writing now: a dict made per request (see ``register_hooks``), or None outside requests
+change_origin: ContextVar[dict[str, Any] | None] = ContextVar("martech_emulator_change_origin", default=None)
+
+#: an origin written when nothing set one (fixtures loaded at start, tests calling the model)
+NO_REQUEST: dict[str, Any] = {"label": "emulator (no request)"}
+
+
+class Change:
+    """One write: the document before (None when created) and after (None when deleted)."""
+
+    __slots__ = ("seq", "time", "origin", "table", "key", "before", "after")
+
+    def __init__(self, seq: int, time: datetime | None, origin: dict[str, Any], table: str, key: str,
+                 before: Doc | None, after: Doc | None):
+        self.seq, self.time, self.origin = seq, time, origin
+        self.table, self.key, self.before, self.after = table, key, before, after
+
+    @property
+    def vendor_tenant_collection(self) -> tuple[str, str, str]:
+        vendor, _, rest = self.table.partition("/")
+        tenant, _, collection = rest.rpartition("/")
+        return vendor, tenant, collection
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the control plane shows it, with the field-by-field diff."""
+        vendor, tenant, collection = self.vendor_tenant_collection
+        action = "created" if self.before is None else "deleted" if self.after is None else "changed"
+        return {
+            "seq": self.seq,
+            "time": self.time.isoformat() if self.time else None,
+            "vendor": vendor, "tenant": tenant, "collection": collection, "key": self.key,
+            "action": action,
+            "request": dict(self.origin),  # one C-level copy: a request may be adding its status
+            "changes": diff(self.before, self.after),
+        }
+
+
+class ChangeLog:
+    def __init__(self, per_document: int = 20, documents: int = 100_000, recent: int = 200,
+                 now: Callable[[], datetime] | None = None):
+        if per_document < 1 or documents < 1:
+            raise ValueError("a change log keeps at least one entry for one document")
+        self.per_document = per_document
+        self.documents = documents
+        self.now = now
+        self._seq = itertools.count(1)
+        self._docs: OrderedDict[tuple[str, str], list[Change]] = OrderedDict()
+        self.recent: deque[Change] = deque(maxlen=recent)
+        # writers hold the Store's lock already; readers (the dashboard) need this one
+        self._lock = threading.Lock()
+
+    def record(self, table: str, key: str, before: Doc | None, after: Doc | None) -> None:
+        """Called by the Store under its lock, for every keyed write. O(1)."""
+        change = Change(next(self._seq), self.now() if self.now else None,
+                        change_origin.get() or NO_REQUEST, table, key, before, after)
+        slot = (table, key)
+        with self._lock:
+            entries = self._docs.get(slot)
+            if entries is None:
+                entries = self._docs[slot] = []
+                if len(self._docs) > self.documents:
+                    self._docs.popitem(last=False)
+            else:
+                self._docs.move_to_end(slot)
+            entries.append(change)
+            if len(entries) > self.per_document:
+                del entries[0]
+            self.recent.append(change)
+
+    def history(self, table: str, key: str) -> list[Change]:
+        """A document's changes, oldest first (a copy of the list)."""
+        with self._lock:
+            return list(self._docs.get((table, key), ()))
+
+    def newest(self, limit: int, after_seq: int = 0, table: Callable[[str], bool] | None = None) -> list[Change]:
+        """The newest ``limit`` changes (with ``seq > after_seq``, of tables ``table`` accepts),
+        oldest first."""
+        with self._lock:
+            found = [c for c in self.recent if c.seq > after_seq and (table is None or table(c.table))]
+        return found[-limit:] if limit else []
+
+    def forget(self, keep: Callable[[str], bool]) -> None:
+        """Drop the history of every table for which ``keep(table)`` is false (reset, drop)."""
+        with self._lock:
+            for slot in [s for s in self._docs if not keep(s[0])]:
+                del self._docs[slot]
+            kept = [c for c in self.recent if keep(c.table)]
+            self.recent.clear()
+            self.recent.extend(kept)
+
+
+# -- diffs -------------------------------------------------------------------------------------
+def _flatten(doc: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Nested objects become dotted paths (``fields.firstname``); lists and scalars are leaves."""
+    if isinstance(doc, dict) and (doc or not prefix):
+        for key, value in doc.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix, doc
+
+
+def diff(before: Doc | None, after: Doc | None) -> list[dict[str, Any]]:
+    """``[{"field", "before", "after"}]`` for every leaf that differs (absent is None)."""
+    old = dict(_flatten(before)) if before is not None else {}
+    new = dict(_flatten(after)) if after is not None else {}
+    out = []
+    for name in list(old) + [n for n in new if n not in old]:
+        if old.get(name) != new.get(name) or (name in old) != (name in new):
+            out.append({"field": name, "before": old.get(name), "after": new.get(name)})
+    return out
+
+
+# -- who is writing: one origin per request --------------------------------------------------
+def register_hooks(app: Any) -> None:
+    """Set ``change_origin`` for each request, and fill in its answer's status afterwards.
+
+    Registered before the journal's hooks, so ``_finish`` runs after the journal has recorded
+    the request (Flask runs ``after_request`` functions last-registered first) and can pick up
+    its journal id.
+    """
+    from flask import g, request
+
+    @app.before_request
+    def _start() -> None:
+        query = mask_query(request.query_string.decode("latin-1"))
+        origin = {"method": request.method, "path": request.path, "query": query,
+                  "label": f"{request.method} {request.path}" + (f"?{unquote_plus(query)}" if query else "")}
+        g.change_origin_token = change_origin.set(origin)
+        g.change_origin = origin
+
+    @app.after_request
+    def _finish(response: Any) -> Any:
+        origin = g.get("change_origin")
+        if origin is not None:
+            origin["status"] = response.status_code
+            entry = g.get("journal_entry")
+            if entry is not None:
+                origin["journal_id"] = entry.id
+        return response
+
+    @app.teardown_request
+    def _end(exc: BaseException | None) -> None:
+        token = g.pop("change_origin_token", None)
+        if token is not None:
+            change_origin.reset(token)

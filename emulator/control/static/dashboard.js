@@ -1,0 +1,269 @@
+// martech-emulator dashboard: plain JS, no build step, no library. It reads the control plane
+// (/_emulator/tenants, profiles, profile, profile/history, changes, requests) and polls twice a
+// second: the live feed, and the state's generation, which changes whenever anything is written
+// (a vendor request, deferred work, a seed), so the open tenant and profile refresh by themselves.
+"use strict";
+
+const POLL_MS = 500;
+const PAGE = 25;
+const FEED = 40;
+const state = {
+  vendor: null, tenant: null, q: "", offset: 0, key: null,
+  generation: null, feedTop: 0, lastCells: new Map(), busy: false,
+};
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const text = await response.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch (e) { body = { error: text }; }
+  if (!response.ok) throw new Error((body && body.error) || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+function post(path, body) {
+  return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+function say(text, isError) {
+  const box = $("message");
+  box.textContent = text;
+  box.className = isError ? "message error" : "message";
+  box.hidden = false;
+  clearTimeout(say.timer);
+  say.timer = setTimeout(() => { box.hidden = true; }, isError ? 8000 : 4000);
+}
+
+const show = (value) => (value === null || value === undefined) ? "∅" :
+  (typeof value === "string" ? (value === "" ? '""' : value) : JSON.stringify(value));
+const time = (iso) => iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : "";
+const qs = (params) => new URLSearchParams(params).toString();
+
+// -- tenants ------------------------------------------------------------------------------------
+function renderTenants(data) {
+  $("clock").textContent = `emulator clock ${new Date(data.clock.now).toLocaleString([], { hour12: false })}` +
+    (data.clock.mode === "real" ? "" : ` (${data.clock.mode})`);
+  const nav = $("tenants");
+  nav.replaceChildren();
+  for (const vendor of data.vendors) {
+    nav.append(el("h2", { title: vendor.title }, vendor.title || vendor.name));
+    const list = el("ul");
+    if (!vendor.tenants.length) list.append(el("li", { class: "empty" }, "no tenants"));
+    for (const t of vendor.tenants) {
+      const selected = vendor.name === state.vendor && t.tenant === state.tenant;
+      list.append(el("li", {}, el("button", {
+        type: "button", class: selected ? "selected" : "", "data-vendor": vendor.name, "data-tenant": t.tenant,
+        onclick: () => selectTenant(vendor.name, t.tenant),
+      }, el("span", {}, t.tenant), el("span", { class: "count" }, t.profiles.toLocaleString("en")))));
+    }
+    nav.append(list);
+  }
+  performance.mark("tenants-rendered"); // for bench/dashboard_scaling.py: the page's own clock
+}
+
+function selectTenant(vendor, tenant) {
+  Object.assign(state, { vendor, tenant, q: "", offset: 0, key: null, lastCells: new Map() });
+  $("search").value = "";
+  $("search").disabled = false;
+  $("reset-tenant").disabled = false;
+  $("detail").hidden = true;
+  for (const b of document.querySelectorAll("nav button")) {
+    b.classList.toggle("selected", b.dataset.vendor === vendor && b.dataset.tenant === tenant);
+  }
+  refreshPage();
+}
+
+// -- profiles table -----------------------------------------------------------------------------
+async function refreshPage() {
+  if (!state.tenant) return;
+  const asked = { vendor: state.vendor, tenant: state.tenant, q: state.q, offset: state.offset, limit: PAGE };
+  let page;
+  try {
+    page = await api(`profiles?${qs(asked)}`);
+  } catch (e) {
+    say(e.message, true);
+    return;
+  }
+  if (page.vendor !== state.vendor || page.tenant !== state.tenant || page.q !== state.q) return; // stale
+  $("tenant-title").textContent = `${page.tenant} · ${page.vendor}`;
+  const table = $("profiles");
+  table.tHead.replaceChildren(el("tr", {}, ...page.columns.map((c) => el("th", { scope: "col" }, c))));
+  const rows = page.rows.map((row) => {
+    const before = state.lastCells.get(row.key);
+    const tr = el("tr", { "data-key": row.key, class: row.key === state.key ? "selected" : "",
+                          onclick: () => selectProfile(row.key) });
+    for (const c of page.columns) {
+      const value = row.cells[c] ?? "";
+      const changed = before && before[c] !== undefined && before[c] !== value;
+      tr.append(el("td", { title: value, class: changed ? "changed" : "" }, value));
+    }
+    state.lastCells.set(row.key, row.cells);
+    return tr;
+  });
+  if (!rows.length) {
+    rows.push(el("tr", {}, el("td", { class: "empty", colspan: String(page.columns.length) },
+      state.q ? "no profile matches" : "no profiles")));
+  }
+  table.tBodies[0].replaceChildren(...rows);
+  const last = Math.min(page.offset + page.rows.length, page.total);
+  $("page-info").textContent = page.total
+    ? `${(page.offset + 1).toLocaleString("en")}–${last.toLocaleString("en")} of ${page.total.toLocaleString("en")}`
+    : "0 profiles";
+  $("prev").disabled = page.offset === 0;
+  $("next").disabled = last >= page.total;
+  performance.mark("profiles-rendered");
+}
+
+// -- one profile ----------------------------------------------------------------------------------
+function selectProfile(key) {
+  state.key = key;
+  for (const tr of document.querySelectorAll("#profiles tbody tr")) {
+    tr.classList.toggle("selected", tr.dataset.key === key);
+  }
+  refreshDetail();
+}
+
+function changeItem(change, withTarget) {
+  const req = change.request || {};
+  const who = req.label + (req.status ? ` → ${req.status}` : "");
+  const listed = change.action === "changed" ? change.changes : [];
+  const fields = el("ul", {}, ...listed.map((c) => el("li", {},
+    el("span", { class: "field" }, c.field), ": ",
+    el("span", { class: "before" }, show(c.before)), " → ", el("span", { class: "after" }, show(c.after)))));
+  const what = change.action === "changed" ? "changed" : `${change.action} (${change.changes.length} fields)`;
+  const target = withTarget ? `${change.vendor} · ${change.tenant} · ${change.key} ${what}` : what;
+  return el("li", { "data-seq": String(change.seq) },
+    el("div", { class: "who" }, who),
+    el("div", { class: "when" }, `${time(change.time)} · ${target}` +
+      (req.journal_id ? ` · request #${req.journal_id}` : "")), fields);
+}
+
+async function refreshDetail() {
+  if (!state.key) return;
+  const asked = { vendor: state.vendor, tenant: state.tenant, key: state.key };
+  let detail, history;
+  try {
+    [detail, history] = await Promise.all([api(`profile?${qs(asked)}`), api(`profile/history?${qs(asked)}`)]);
+  } catch (e) {
+    $("detail").hidden = true;
+    return;
+  }
+  if (detail.key !== state.key || detail.tenant !== state.tenant) return;
+  $("detail").hidden = false;
+  $("detail-title").textContent = detail.title;
+  $("detail-document").textContent = JSON.stringify(detail.document, null, 2);
+  const items = history.history.slice().reverse().map((c) => changeItem(c, false));
+  if (!items.length) items.push(el("li", { class: "empty" }, "no recorded changes"));
+  $("history").replaceChildren(...items);
+}
+
+// -- live feed and recent changes ------------------------------------------------------------------
+function renderFeed(entries) {
+  const top = entries.length ? entries[entries.length - 1].id : 0;
+  if (top === state.feedTop) return;
+  const previous = state.feedTop;
+  state.feedTop = top;
+  $("feed").replaceChildren(...entries.slice().reverse().map((e) => el("li", {
+    class: previous && e.id > previous ? "new" : "", "data-id": String(e.id) },
+    el("span", { class: "method" }, e.method),
+    el("span", { class: "path", title: e.path }, e.path),
+    el("span", { class: `status-${String(e.status)[0]}` }, e.status),
+    el("span", { class: "meta" }, `#${e.id} · ${time(e.time)} · ${e.vendor}${e.tenant ? " · " + e.tenant : ""}` +
+      (e.note ? ` · ${e.note}` : "")))));
+}
+
+async function refreshChanges() {
+  const data = await api(`changes?${qs({ limit: 15 })}`);
+  const items = data.changes.slice().reverse().map((c) => changeItem(c, true));
+  if (!items.length) items.push(el("li", { class: "empty" }, "no changes yet"));
+  $("changes").replaceChildren(...items);
+}
+
+async function poll() {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    const [tenants, feed] = await Promise.all([api("tenants"), api(`requests?limit=${FEED}`)]);
+    renderFeed(feed.requests);
+    if (tenants.generation !== state.generation) {
+      state.generation = tenants.generation;
+      renderTenants(tenants);
+      await Promise.all([refreshPage(), refreshDetail(), refreshChanges()]);
+    }
+  } catch (e) {
+    // the emulator restarting: keep polling quietly
+  } finally {
+    state.busy = false;
+  }
+}
+
+// -- buttons ------------------------------------------------------------------------------------
+function wire() {
+  let timer;
+  $("search").addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { state.q = $("search").value.trim(); state.offset = 0; refreshPage(); }, 250);
+  });
+  $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); refreshPage(); });
+  $("next").addEventListener("click", () => { state.offset += PAGE; refreshPage(); });
+  $("advance").addEventListener("click", async () => {
+    const seconds = Number($("advance-seconds").value);
+    try {
+      const clock = await post("clock", { advance: seconds });
+      say(`Clock advanced by ${seconds} s: now ${new Date(clock.now).toLocaleString([], { hour12: false })}`);
+      state.generation = null;
+    } catch (e) { say(e.message, true); }
+  });
+  $("reset-tenant").addEventListener("click", async () => {
+    if (!state.tenant || !confirm(`Forget everything of ${state.vendor} tenant “${state.tenant}”?`)) return;
+    try {
+      await post("reset", { vendor: state.vendor, tenant: state.tenant });
+      say(`Reset ${state.vendor} tenant ${state.tenant}`);
+      Object.assign(state, { tenant: null, key: null });
+      $("tenant-title").textContent = "Pick a tenant";
+      $("profiles").tHead.replaceChildren();
+      $("profiles").tBodies[0].replaceChildren();
+      $("detail").hidden = true;
+      $("reset-tenant").disabled = true;
+      $("search").disabled = true;
+    } catch (e) { say(e.message, true); }
+  });
+  $("fixtures-file").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    try {
+      const document = JSON.parse(await file.text());
+      const result = await post("seed", document);
+      say(`Loaded ${file.name}: ${result.seeded.join(", ") || "nothing"}`);
+    } catch (e) { say(`${file.name}: ${e.message}`, true); }
+    event.target.value = "";
+  });
+  $("export").addEventListener("click", async () => {
+    try {
+      const data = await api("state");
+      const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+      const link = el("a", { href: URL.createObjectURL(blob), download: "martech-emulator-state.json" });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    } catch (e) { say(e.message, true); }
+  });
+}
+
+wire();
+poll();
+setInterval(poll, POLL_MS);

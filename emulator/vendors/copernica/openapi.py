@@ -1,0 +1,66 @@
+"""Copernica's routes for the OpenAPI document (``emulator/openapi.py``), by endpoint, with the
+schemas from ``schemas.py``. Answers follow vendor-apis.md §4.2: 200 + JSON for GET, 201 +
+``X-Created`` when something was created, 204 with no body otherwise, 400 for every error."""
+from __future__ import annotations
+
+from ...openapi import Answer, Operation
+from . import schemas as s
+
+JSON = "application/json"
+EXAMPLES = {"ref": "1", "profile_id": "1"}
+CREATED_HEADERS = {"X-Created": {"description": "the new entity's ID", "schema": {"type": "string"}},
+                   "X-location": {"description": "the new entity's URL", "schema": {"type": "string"}}}
+
+
+def created(what: str) -> Answer:
+    return Answer(f"{what} created (no body)", content_type=None, headers=CREATED_HEADERS)
+
+
+NO_CONTENT = Answer("done (no body)", content_type=None)
+ERRORS: dict[int | str, Answer] = {400: Answer("every Copernica error, with its message", s.ErrorOut)}
+
+
+def _op(summary: str, responses: dict, **kwargs) -> Operation:
+    return Operation(summary, responses=responses, path_examples=EXAMPLES, **kwargs)
+
+
+OPERATIONS: dict[str, Operation] = {
+    "copernica.identity": _op("The account the token belongs to", {200: Answer("identity", s.IdentityOut)}),
+    "copernica.databases": _op("The account's databases", {200: Answer("databases", s.DatabaseList)},
+                               query=s.PagingParams),
+    "copernica.create_database": _op("Create a database", {201: created("database")}, body={JSON: s.DatabaseBody}),
+    "copernica.database": _op("A database by ID or name (names match case-insensitively)",
+                              {200: Answer("database", s.DatabaseOut)}),
+    "copernica.database_definitions[fields]": _op("A database's fields", {200: Answer("fields", s.FieldList)}),
+    "copernica.create_database_field": _op("Create a field", {201: created("field")}, body={JSON: s.FieldBody}),
+    "copernica.database_definitions[interests]": _op("A database's interests", {200: Answer("interests", s.InterestList)}),
+    "copernica.create_database_interest": _op("Create an interest", {201: created("interest")},
+                                              body={JSON: s.InterestBody}),
+    "copernica.database_profiles": _op("A database's profiles: selection, paging, ordering",
+                                       {200: Answer("profiles", s.ProfileList)}, query=s.ProfilesQuery),
+    "copernica.database_profile_ids": _op("IDs of a database's profiles",
+                                          {200: Answer("IDs", {"type": "array", "items": {"type": "integer"}})},
+                                          query=s.PagingParams),
+    "copernica.create_profile": _op("Create a profile", {201: created("profile")}, body={JSON: s.ProfileBody}),
+    "copernica.update_profiles": _op(
+        "Update the profiles the selection matches, or create one (create=1)",
+        {201: created("profile"), 204: NO_CONTENT}, query=s.UpdateQuery, body={JSON: s.ProfileBody},
+        description="With async=1 the update is applied in the background and the answer is 204."),
+    "copernica.profile": _op("A profile (a removed one too: its fields empty, removed set)",
+                             {200: Answer("profile", s.ProfileOut)}),
+    "copernica.update_profile": _op("Update a profile's fields, interests, secret", {204: NO_CONTENT},
+                                    body={JSON: s.ProfileBody}),
+    "copernica.delete_profile": _op("Remove a profile", {204: Answer("removed (no body)", content_type=None, headers={
+        "X-deleted": {"description": "profile <id>", "schema": {"type": "string"}}})},
+        query=s.DeleteQuery, body={JSON: s.DeleteBody}),
+    "copernica.profile_fields": _op("A profile's field values", {200: Answer("fields", {
+        "type": "object", "additionalProperties": {"type": "string"}})}),
+    "copernica.update_profile_fields": _op("Update a profile's fields (flat body)", {204: NO_CONTENT},
+                                           body={JSON: {"type": "object", "additionalProperties": True}}),
+    "copernica.profile_interests": _op("A profile's interests", {200: Answer("interests", {
+        "type": "array", "items": {"$ref": "#/components/schemas/CopernicaInterestOut"}})}),
+    "copernica.replace_profile_interests": _op("Replace a profile's interests", {204: NO_CONTENT},
+                                               body={JSON: {}}),
+    "copernica.add_profile_interests": _op("Add (or with 0, remove) interests", {204: NO_CONTENT},
+                                           body={JSON: {}}),
+}

@@ -1,0 +1,64 @@
+"""What the dashboard shows of Copernica: an account's profiles as a table, one profile as the
+API returns it. Read-only, and paged before anything is rendered (vendor-agnostic shape:
+``Vendor.profiles_page`` / ``profile_detail``)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .model import VENDOR, Account, field_values
+
+if TYPE_CHECKING:
+    from ...app import Emulator
+
+#: field columns shown in the table (the database's first fields); the detail shows them all
+FIELD_COLUMNS = 5
+
+
+def _matches(profile: dict[str, Any], needle: str) -> bool:
+    if needle in profile["ID"]:
+        return True
+    return any(needle in str(v).casefold() for v in profile["fields"].values()) or \
+        any(needle in i.casefold() for i in profile["interests"])
+
+
+def profiles_page(emulator: Emulator, tenant: str, query: str, offset: int, limit: int) -> dict[str, Any]:
+    store = emulator.store
+    if query:
+        needle = query.casefold()
+        found = store.search(VENDOR, tenant, "profiles", lambda p: _matches(p, needle))
+        total, page = len(found), found[offset:offset + limit]
+    else:
+        total, items = store.page(VENDOR, tenant, "profiles", offset, limit)
+        page = [doc for _, doc in items]
+    databases = {d["ID"]: d for d in (store.peek(VENDOR, tenant, "databases", p["database"])
+                                      for p in page if p is not None) if d is not None}
+    field_names: list[str] = []
+    for database in databases.values():
+        for field in database["fields"][:FIELD_COLUMNS]:
+            if field["name"] not in field_names:
+                field_names.append(field["name"])
+    rows = []
+    for profile in page:
+        if profile is None:
+            continue
+        database = databases.get(profile["database"])
+        values = field_values(profile, database) if database else {}
+        removed = profile["removed"] is not False
+        cells = {"ID": profile["ID"], "database": database["name"] if database else profile["database"]}
+        cells.update({name: "" if removed else values.get(name, "") for name in field_names})
+        cells.update({"interests": ", ".join(profile["interests"]), "modified": profile["modified"],
+                      "removed": profile["removed"] or ""})
+        rows.append({"key": profile["ID"], "cells": cells})
+    columns = ["ID", "database", *field_names, "interests", "modified", "removed"]
+    return {"total": total, "columns": columns, "rows": rows}
+
+
+def profile_detail(emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
+    store = emulator.store
+    profile = store.peek(VENDOR, tenant, "profiles", key)
+    if profile is None:
+        return None
+    database = store.peek(VENDOR, tenant, "databases", profile["database"])
+    name = database["name"] if database else profile["database"]
+    document = Account(store, emulator.clock, tenant).render(profile, database)
+    return {"key": key, "title": f"Profile {key} · database {name}", "document": document}
