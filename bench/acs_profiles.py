@@ -12,25 +12,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
 
 from emulator import create_app
 from emulator.settings import Settings
 from emulator.vendors.adobe_campaign import fixtures
+from timing import median_us
 
 ORG = "bench-org"
 H = {"Authorization": "Bearer t", "X-Api-Key": "k"}
 BASE = f"/{ORG}/campaign/profileAndServices/profile"
-
-
-def median_us(fn, args) -> float:
-    samples = []
-    for arg in args:
-        started = time.perf_counter_ns()
-        fn(arg)
-        samples.append(time.perf_counter_ns() - started)
-    return statistics.median(samples) / 1000
 
 
 def measure(size: int, ops: int) -> dict[str, float]:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
 from emulator.changelog import ChangeLog
 from emulator.store import Store
+from timing import median_us
 
 VENDOR, TENANT, COLLECTION = "copernica", "bench", "profiles"
 
@@ -30,15 +29,6 @@ def profile(i: int) -> dict:
     return {"ID": str(i), "database": "1", "fields": {"firstname": f"name{i}", "customerid": str(i),
             "email": f"user{i}@example.com"}, "interests": ["football"], "secret": "0" * 28,
             "created": "2026-01-01 00:00:00", "modified": "2026-01-01 00:00:00", "removed": False}
-
-
-def median_us(fn, keys) -> float:
-    samples = []
-    for key in keys:
-        started = time.perf_counter_ns()
-        fn(key)
-        samples.append(time.perf_counter_ns() - started)
-    return statistics.median(samples) / 1000
 
 
 def measure(size: int, ops: int, history: int) -> dict[str, float]:

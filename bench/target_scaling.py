@@ -11,23 +11,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
 
 from emulator.clock import Clock
 from emulator.store import Store
 from emulator.vendors.adobe_target.fixtures import load_client
 from emulator.vendors.adobe_target.model import TargetModel
 from emulator.vendors.adobe_target.schemas import FixturesSchema
-
-
-def median_us(fn, keys) -> float:
-    samples = []
-    for key in keys:
-        started = time.perf_counter_ns()
-        fn(key)
-        samples.append(time.perf_counter_ns() - started)
-    return statistics.median(samples) / 1000
+from timing import median_us
 
 
 def measure(size: int, ops: int) -> dict[str, float]:

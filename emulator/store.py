@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import itertools
 import json
 import os
 import tempfile

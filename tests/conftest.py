@@ -10,6 +10,17 @@ import time
 import pytest
 import requests
 
+from emulator import create_app
+from emulator.settings import Settings
+
+
+@pytest.fixture
+def client():
+    """A fresh in-process emulator with the demo fixtures, through Flask's test client."""
+    app = create_app(Settings())
+    yield app.test_client()
+    app.extensions["emulator"].close()
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -3,19 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import create_app
 from emulator.seeding import demo_fixtures
-from emulator.settings import Settings
 from emulator.vendors import VENDORS
 
 TOKEN = "access_token=demo-copernica-token"
-
-
-@pytest.fixture
-def client():
-    app = create_app(Settings())
-    yield app.test_client()
-    app.extensions["emulator"].close()
 
 
 def test_health_reports_version_vendors_and_counts(client):
@@ -93,7 +84,7 @@ def test_seed_needs_a_json_object(client, body):
 def test_reset_one_tenant_leaves_the_others(client):
     reply = client.post("/_emulator/reset", json={"vendor": "copernica", "tenant": "Other Company"})
     assert reply.status_code == 200
-    assert client.get(f"/v3/profile/5?access_token=other-copernica-token").status_code == 400
+    assert client.get("/v3/profile/5?access_token=other-copernica-token").status_code == 400
     assert client.get(f"/v3/profile/1?{TOKEN}").status_code == 200
     assert client.get("/_emulator/health").get_json()["vendors"]["copernica"]["tenants"] == 1
 

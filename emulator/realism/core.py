@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EmulatorError
+from ..ids import is_digits
 from ..vendors import VENDORS, vendor_named
 from . import settings as keys
 from .quota import QuotaCheck, RollingCounter
@@ -94,15 +95,13 @@ class Realism:
 
     # -- rules -------------------------------------------------------------------------------
     def rules(self, vendor: str | None = None, tenant: str | None = None) -> list[dict[str, Any]]:
-        found = []
-        for v in VENDORS:
-            if vendor is not None and v.name != vendor:
-                continue
-            for t in v.tenants(self.emulator):
-                if tenant is not None and t != tenant:
-                    continue
-                found += [{"vendor": v.name, "tenant": t, **r} for r in self.stored(v.name, t).get("faults", [])]
-        return found
+        return [{"vendor": v, "tenant": t, **r}
+                for v, t in self._tenants(vendor, tenant) for r in self.stored(v, t).get("faults", [])]
+
+    def _tenants(self, vendor: str | None, tenant: str | None) -> list[tuple[str, str]]:
+        """(vendor, tenant) pairs that exist, narrowed to one vendor and/or one tenant."""
+        return [(v.name, t) for v in VENDORS if vendor is None or v.name == vendor
+                for t in v.tenants(self.emulator) if tenant is None or t == tenant]
 
     def add_rule(self, vendor: str, tenant: str, rule: dict[str, Any]) -> dict[str, Any]:
         self.require_tenant(vendor, tenant)
@@ -120,7 +119,7 @@ class Realism:
         if all("id" in r for r in rules):
             return rules
         numbers = [int(r["id"][1:]) for r in self.rules() + rules
-                   if "id" in r and r["id"][:1] == "r" and r["id"][1:].isdigit()]
+                   if "id" in r and r["id"][:1] == "r" and is_digits(r["id"][1:])]
         with self._lock:
             self._last_id = max([self._last_id, *numbers])
             named = []
@@ -135,17 +134,12 @@ class Realism:
                      rule_id: str | None = None) -> int:
         deleted = 0
         with self.store.transaction():
-            for v in VENDORS:
-                if vendor is not None and v.name != vendor:
-                    continue
-                for t in v.tenants(self.emulator):
-                    if tenant is not None and t != tenant:
-                        continue
-                    current = self.stored(v.name, t).get("faults", [])
-                    kept = [r for r in current if rule_id is not None and r["id"] != rule_id]
-                    if len(kept) != len(current):
-                        deleted += len(current) - len(kept)
-                        self.update(v.name, t, {"faults": kept})
+            for v, t in self._tenants(vendor, tenant):
+                current = self.stored(v, t).get("faults", [])
+                kept = [r for r in current if rule_id is not None and r["id"] != rule_id]
+                if len(kept) != len(current):
+                    deleted += len(current) - len(kept)
+                    self.update(v, t, {"faults": kept})
         return deleted
 
     # -- requests ------------------------------------------------------------------------------

@@ -51,7 +51,10 @@ class ThreadServer:
         from waitress import wasyncore
 
         # Closing the sockets from inside the loop's own thread avoids racing its select().
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:  # the loop already closed its trigger and ended: close what is left here
+            wasyncore.close_all(server._map)
         self._thread.join(timeout=5.0)
         server.task_dispatcher.shutdown(timeout=5)
         self.emulator.close()

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import create_app
-from emulator.settings import Settings
 
 AMY = "@2v1dr3ZKJveMDhAdh0MPnh9hNQQ93qb7AW6BNVVKknjwXvTZRBAgUqz1SNcB4ZndgjqOofx3BwBZYBftlmObISoM3rs"
 H = {"Authorization": "Bearer demo-acs-token", "X-Api-Key": "demo-acs-key"}
 P = "/demo-org/campaign/profileAndServices/profile"
-
-
-@pytest.fixture
-def client():
-    app = create_app(Settings())
-    yield app.test_client()
-    app.extensions["emulator"].close()
 
 
 def _seed(client, section):

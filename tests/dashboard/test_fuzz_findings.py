@@ -3,17 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import create_app
-from emulator.settings import Settings
 
 TOKEN = "demo-copernica-token"
-
-
-@pytest.fixture
-def client():
-    app = create_app(Settings())
-    yield app.test_client()
-    app.extensions["emulator"].close()
 
 
 @pytest.mark.parametrize("method, path, message", [

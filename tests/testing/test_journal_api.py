@@ -12,13 +12,6 @@ TOKEN = "access_token=demo-copernica-token"
 OTHER = "access_token=other-copernica-token"
 
 
-@pytest.fixture
-def client():
-    app = create_app(Settings())
-    yield app.test_client()
-    app.extensions["emulator"].close()
-
-
 def requests_of(client, query: str = "") -> list[dict]:
     reply = client.get(f"/_emulator/requests{query}")
     assert reply.status_code == 200, reply.json

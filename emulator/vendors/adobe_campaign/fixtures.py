@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from ...clock import Clock
+from ...ids import is_digits
 from ...store import Store
 from . import pkeys
 from .model import NS, ORG, ORG_KEY, PROFILES, TOMBSTONES, new_profile, organization
@@ -37,7 +38,7 @@ def load_organization(store: Store, clock: Clock, data: dict[str, Any]) -> None:
         pkey = given.get("PKey")
         if pkey:
             key = pkeys.store_key_for(org, pkey)
-            if key.isdigit():
+            if is_digits(key):
                 store.bump_id(NS, org, PROFILES, int(key))
         else:
             key = str(store.next_id(NS, org, PROFILES))

@@ -21,6 +21,8 @@ import hmac
 import os
 import re
 
+from ...ids import is_digits
+
 # Not a security boundary: an emulator's PKeys only need to be opaque and stable.
 _SECRET = b"martech-emulator/adobe_campaign/v1"
 _SALT = 16
@@ -104,4 +106,4 @@ def line_start(org: str, offset: int) -> str:
 
 def line_start_offset(org: str, token: str) -> int | None:
     key = decode("lineStart", org, token)
-    return int(key) if key is not None and key.isdigit() else None
+    return int(key) if key is not None and is_digits(key) else None

@@ -19,6 +19,7 @@ from hashlib import sha1
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from ...ids import is_digits
 from ...store import Store, clone
 from . import errors
 from .errors import CopernicaError
@@ -289,12 +290,6 @@ class Account:
 
 
 # -- pure helpers ------------------------------------------------------------------------------
-def is_digits(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` is true for "²" and "٣" too, which ``int`` refuses
-    (found by the schemathesis run: ``DELETE /v3/profile/²`` was an unhandled error)."""
-    return text.isascii() and text.isdigit()
-
-
 def make_field(spec: Doc) -> Doc:
     """A field definition with every property the API reports, defaults filled in."""
     def flag(name: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, post_load, validate, validates_schema
 from marshmallow import fields as mf
 
+from ...ids import is_digits
 from .fieldtypes import TYPES, php_bool, php_int
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -30,7 +31,7 @@ class CopernicaId(mf.Field):
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = str(value)
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not (text.isascii() and text.isdigit()) \
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not is_digits(text) \
                 or int(value) < 1:
             raise ValidationError("Must be a positive integer or a string of digits.")
         return str(int(value))
