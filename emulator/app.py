@@ -33,7 +33,7 @@ class Emulator:
         self.settings = settings
         self.store = store if store is not None else Store(settings.data, settings.flush_interval)
         self.clock = Clock()
-        self.work = WorkQueue(self.clock)
+        self.work = WorkQueue(self.clock, batch_lock=self.store.lock)
         if settings.history_size > 0 and self.store.changes is None:
             self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now)
         self.journal = journal.Journal(settings.journal_size)

@@ -8,6 +8,7 @@ so tests never poll.
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import itertools
 import logging
@@ -16,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .clock import Clock
 
@@ -32,9 +34,14 @@ class _Item:
 
 class WorkQueue:
     POLL_SECONDS = 0.05  # how often a not-yet-due item is looked at again
+    BATCH = 64  # items applied under one hold of ``batch_lock``
 
-    def __init__(self, clock: Clock):
+    def __init__(self, clock: Clock, batch_lock: Any = None):
+        """``batch_lock`` (the store's lock) is taken once for a run of due items: under load,
+        handing the store's lock back and forth between the worker and the request threads
+        for every item costs more than the items themselves."""
         self.clock = clock
+        self._batch_lock = batch_lock if batch_lock is not None else contextlib.nullcontext()
         self._cond = threading.Condition()
         self._items: deque[_Item] = deque()
         self._running = 0
@@ -90,13 +97,16 @@ class WorkQueue:
                     item = self._next_due()
                 if item is None:
                     return
-                self._items.popleft()
-                self._running += 1
-            try:
-                item.fn()
-            except Exception:  # deferred work must never kill the worker
-                log.exception("deferred work %r failed", item.label)
-            finally:
-                with self._cond:
-                    self._running -= 1
-                    self._cond.notify_all()
+                batch = [self._items.popleft()]
+                while len(batch) < self.BATCH and self._next_due() is not None:
+                    batch.append(self._items.popleft())
+                self._running += len(batch)
+            with self._batch_lock:
+                for item in batch:
+                    try:
+                        item.fn()
+                    except Exception:  # deferred work must never kill the worker
+                        log.exception("deferred work %r failed", item.label)
+            with self._cond:
+                self._running -= len(batch)
+                self._cond.notify_all()
