@@ -159,11 +159,8 @@ class EmulatorHandle(RealismMixin):
         if found and (times is None or len(found) == times):
             return found[-1]
         if found:
-            lines = [f"Expected {times} request(s) matching: {matcher.describe()}",
-                     f"but {len(found)} matched:"]
-            for i, entry in enumerate(found, 1):
-                lines += _numbered(i, describe(entry))
-            raise RequestAssertionError("\n".join(lines))
+            raise RequestAssertionError(_listing([f"Expected {times} request(s) matching: {matcher.describe()}",
+                                                  f"but {len(found)} matched:"], found))
         raise RequestAssertionError(self._no_match_message(matcher, everything))
 
     def assert_no_request_made(self, method: str | None = None, path: str | None = None, **match: Any) -> None:
@@ -171,11 +168,9 @@ class EmulatorHandle(RealismMixin):
         matcher = _matcher(method, path, match)
         found = [e for e in self.emulator.journal.entries() if matcher.matches(e)]
         if found:
-            lines = [f"Expected no request matching: {matcher.describe()}",
-                     f"but {len(found)} {'was' if len(found) == 1 else 'were'} made:"]
-            for i, entry in enumerate(found, 1):
-                lines += _numbered(i, describe(entry))
-            raise RequestAssertionError("\n".join(lines))
+            raise RequestAssertionError(_listing([f"Expected no request matching: {matcher.describe()}",
+                                                  f"but {len(found)} {'was' if len(found) == 1 else 'were'} made:"],
+                                                 found))
 
     @staticmethod
     def _no_match_message(matcher: Matcher, everything: list[Entry]) -> str:
@@ -201,6 +196,14 @@ class EmulatorHandle(RealismMixin):
 
     def __repr__(self) -> str:
         return f"<EmulatorHandle {self.url or 'in-process'}>"
+
+
+def _listing(header: list[str], entries: list[Any]) -> str:
+    """``header`` followed by each entry, numbered, as an assertion message."""
+    lines = list(header)
+    for i, entry in enumerate(entries, 1):
+        lines += _numbered(i, describe(entry))
+    return "\n".join(lines)
 
 
 def _numbered(i: int, lines: list[str]) -> list[str]:
