@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .journal import mask_query  # credentials are masked alike in the journal and the history
+from .journal import request_query_masked  # credentials are masked alike in the journal and the history
 
 Doc = dict[str, Any]
 
@@ -155,7 +155,7 @@ def register_hooks(app: Any) -> None:
 
     @app.before_request
     def _start() -> None:
-        query = mask_query(request.query_string.decode("latin-1"))
+        query = request_query_masked()
         origin = {"method": request.method, "path": request.path, "query": query,
                   "label": f"{request.method} {request.path}" + (f"?{unquote_plus(query)}" if query else "")}
         g.change_origin_token = change_origin.set(origin)

@@ -65,6 +65,14 @@ def mask_query(raw: str) -> str:
     return "&".join(parts)
 
 
+def request_query_masked() -> str:
+    """The current request's query string with credentials masked, worked out once per
+    request (the journal and the change history both record it)."""
+    if "masked_query" not in g:
+        g.masked_query = mask_query(request.query_string.decode("latin-1"))
+    return g.masked_query
+
+
 def _text(data: bytes) -> tuple[str, bool]:
     cut = len(data) > BODY_LIMIT
     return data[:BODY_LIMIT].decode("utf-8", errors="replace"), cut
@@ -95,13 +103,18 @@ class Entry:
     response_body: str
     response_truncated: bool
     note: str | None
-    query: dict[str, list[str]] = field(init=False, compare=False)
+    _query: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        parsed: dict[str, list[str]] = {}
-        for key, value in parse_qsl(self.query_string, keep_blank_values=True):
-            parsed.setdefault(key, []).append(value)
-        object.__setattr__(self, "query", parsed)
+    @property
+    def query(self) -> dict[str, list[str]]:
+        """The query string parsed, on first use: most entries are never queried, and parsing
+        every request's query as it is recorded was the largest cost of recording it."""
+        if self._query is None:
+            parsed: dict[str, list[str]] = {}
+            for key, value in parse_qsl(self.query_string, keep_blank_values=True):
+                parsed.setdefault(key, []).append(value)
+            self._query = parsed
+        return self._query
 
     def json_body(self) -> Any:
         """The body parsed as JSON, or ``NOT_JSON``."""
@@ -488,7 +501,7 @@ def _record(emulator: Any, vendor: Any, response: Response) -> None:
         response_body, response_cut = "<streamed>", False
     else:
         response_body, response_cut = _text(response.get_data())
-    query = mask_query(request.query_string.decode("latin-1"))
+    query = request_query_masked()
     environ = request.environ
     # built from the WSGI environ: werkzeug's ``request.url`` costs more than the rest of the entry
     scheme = environ.get("wsgi.url_scheme", "http")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from emulator.changelog import NO_REQUEST, ChangeLog, change_origin, diff, mask_query
+from emulator.changelog import NO_REQUEST, ChangeLog, change_origin, diff
+from emulator.journal import mask_query
 from emulator.store import Store
 
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
