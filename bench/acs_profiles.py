@@ -10,13 +10,12 @@ Prints medians in microseconds and each one's ratio to the smallest size.
 """
 from __future__ import annotations
 
-import argparse
 import random
 
 from emulator import create_app
 from emulator.settings import Settings
 from emulator.vendors.adobe_campaign import fixtures
-from timing import median_us
+from timing import median_us, scaling_table
 
 ORG = "bench-org"
 H = {"Authorization": "Bearer t", "X-Api-Key": "k"}
@@ -49,19 +48,8 @@ def measure(size: int, ops: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--ops", type=int, default=300)
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    results = {size: measure(size, args.ops) for size in sizes}
-    base = results[sizes[0]]
-    names = ["get", "patch", "page", "byEmail"]
-    print(f"{'profiles':>9} " + " ".join(f"{n + ' µs':>12} {'×':>6}" for n in names))
-    for size in sizes:
-        r = results[size]
-        print(f"{size:>9} " + " ".join(f"{r[n]:>12.0f} {r[n] / base[n]:>6.2f}" for n in names))
-    largest = results[sizes[-1]]
+    sizes, results = scaling_table(__doc__.splitlines()[0], measure, default_ops=300)
+    base, largest = results[sizes[0]], results[sizes[-1]]
     print(f"at {sizes[-1]:,} vs {sizes[0]:,} profiles: GET {largest['get'] / base['get']:.2f}×, "
           f"PATCH {largest['patch'] / base['patch']:.2f}×, first page {largest['page'] / base['page']:.2f}× "
           f"(target ≤ 1.5×); byEmail scans: {largest['byEmail'] / base['byEmail']:.1f}×")

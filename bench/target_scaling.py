@@ -9,7 +9,6 @@ Prints medians in microseconds and each one's ratio to the smallest size.
 """
 from __future__ import annotations
 
-import argparse
 import random
 
 from emulator.clock import Clock
@@ -17,7 +16,7 @@ from emulator.store import Store
 from emulator.vendors.adobe_target.fixtures import load_client
 from emulator.vendors.adobe_target.model import TargetModel
 from emulator.vendors.adobe_target.schemas import FixturesSchema
-from timing import median_us
+from timing import median_us, scaling_table
 
 
 def measure(size: int, ops: int) -> dict[str, float]:
@@ -36,18 +35,9 @@ def measure(size: int, ops: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--ops", type=int, default=2000)
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    results = {size: measure(size, args.ops) for size in sizes}
+    sizes, results = scaling_table(__doc__.splitlines()[0], measure, default_ops=2000)
     base = results[sizes[0]]
-    names = list(base)
-    print(f"{'profiles':>9} " + " ".join(f"{n + ' µs':>22} {'×':>5}" for n in names))
-    for size in sizes:
-        print(f"{size:>9} " + " ".join(f"{results[size][n]:>22.1f} {results[size][n] / base[n]:>5.2f}" for n in names))
-    worst = max(results[sizes[-1]][n] / base[n] for n in names)
+    worst = max(results[sizes[-1]][n] / base[n] for n in base)
     print(f"worst ratio at {sizes[-1]:,} vs {sizes[0]:,} profiles: {worst:.2f}× (target ≤ 1.5×)")
 
 

@@ -15,3 +15,24 @@ def median_us(fn: Callable[[Any], Any], args: Iterable[Any]) -> float:
         fn(arg)
         samples.append(time.perf_counter_ns() - started)
     return statistics.median(samples) / 1000
+
+
+def scaling_table(description: str, measure: Callable[[int, int], dict[str, float]],
+                  default_ops: int) -> tuple[list[int], dict[int, dict[str, float]]]:
+    """Parse ``--sizes``/``--ops``, run ``measure(size, ops)`` for each size, and print each
+    figure's median (µs) with its ratio to the smallest size. Returns (sizes, results)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--ops", type=int, default=default_ops)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {size: measure(size, args.ops) for size in sizes}
+    base = results[sizes[0]]
+    width = max(12, *(len(n) + 4 for n in base))
+    print(f"{'profiles':>9} " + " ".join(f"{n + ' µs':>{width}} {'×':>6}" for n in base))
+    for size in sizes:
+        print(f"{size:>9} " + " ".join(f"{results[size][n]:>{width}.1f} {results[size][n] / base[n]:>6.2f}"
+                                       for n in base))
+    return sizes, results
