@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Request, Response, current_app, g, jsonify, request
 from marshmallow import ValidationError
 
+from ... import jsoninput
 from ...errors import EmulatorError
 from .errors import JSON, XML, TargetError, style_for_path
 from .model import VENDOR, TargetModel
@@ -190,9 +191,9 @@ def create_visitor(client: str) -> Response:
     body: object = {}
     if request.get_data():
         try:
-            body = json.loads(request.get_data())
-        except ValueError:
-            raise EmulatorError("the request body is not valid JSON") from None
+            body = jsoninput.loads(request.get_data())
+        except jsoninput.JsonInputError as exc:
+            raise EmulatorError(f"the request body is not valid JSON: {exc.reason}") from None
     if not isinstance(body, dict):
         raise EmulatorError("the request body must be a JSON object")
     try:
