@@ -17,6 +17,8 @@ from ...jsoninput import JsonInputError, loads
 from .errors import MALFORMED_JSON, UNSUPPORTED_TYPE, CopernicaError
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
+#: PHP's ``max_input_nesting_level`` default: deeper form variables are dropped, not refused
+MAX_INPUT_NESTING = 64
 
 
 def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -32,6 +34,8 @@ def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
             result[key] = value
             continue
         path = [key[:bracket]] + _SEGMENT.findall(key[bracket:])
+        if len(path) - 1 > MAX_INPUT_NESTING:
+            continue  # PHP drops a variable nested deeper than max_input_nesting_level
         node = result
         for i, part in enumerate(path):
             last = i == len(path) - 1
