@@ -27,11 +27,11 @@ from .fieldtypes import TYPES, choices_of, default_value, normalize, php_bool, p
 from .requestdata import as_list
 from .schemas import FIELD_NAME
 from .selection import compile_selection, parse
+from .settings import VENDOR
 
 if TYPE_CHECKING:
     from ...clock import Clock
 
-VENDOR = "copernica"
 #: Copernica writes times in its own local time (vendor-apis.md §4.6)
 COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
