@@ -28,6 +28,7 @@ from .requestdata import as_list
 from .schemas import FIELD_NAME
 from .selection import compile_selection, parse
 from .settings import VENDOR
+from ...jsondoc import Doc
 
 if TYPE_CHECKING:
     from ...clock import Clock
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
-Doc = dict[str, Any]
 
 
 def new_secret() -> str:
