@@ -222,6 +222,11 @@ def _json_body() -> dict:
         raise TargetError(400, "Invalid request: the body is not valid JSON", DELIVERY) from None
     if not isinstance(body, dict):
         raise TargetError(400, "Invalid request: the body must be a JSON object (a DeliveryRequest)", DELIVERY)
+    try:  # a "\ud800" escape parses to a string no UTF-8 answer, journal or export could hold
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise TargetError(400, "Invalid request: the body is not valid JSON (a lone UTF-16 surrogate escape)",
+                          DELIVERY) from None
     return body
 
 
