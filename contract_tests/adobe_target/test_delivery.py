@@ -290,3 +290,35 @@ def test_vice_versa_delivery_then_single_update_then_fetch_then_delivery(api, cl
                            "execute": {"mboxes": [{"index": 0, "name": "home", "profileParameters": {"visits": "2"}}]}})
     assert second.json()["id"] == {"tntId": tnt_id}
     assert attributes(api, tnt_id) == {"favouriteGenre": "blues", "tier": "gold", "visits": "2"}
+
+
+def test_a_lone_surrogate_escape_is_refused_and_nothing_is_stored(api):
+    before = api.get("/_emulator/state").json()["adobe_target"]
+    reply = api.post(DELIVERY, data=b'{"context":{"channel":"web"},"execute":{"pageLoad":'
+                                    b'{"profileParameters":{"a":"\\ud800"}}}}', headers={"Content-Type": "application/json"})
+    assert_error(reply, "Invalid request: the body is not valid JSON (a lone UTF-16 surrogate escape)")
+    assert api.get("/_emulator/state").json()["adobe_target"] == before
+
+
+# -- the client's organization in the fixtures ------------------------------------------------------------
+def test_the_organization_id_round_trips_and_names_one_client(api):
+    state = api.get("/_emulator/state").json()
+    demo = next(c for c in state["adobe_target"]["clients"] if c["code"] == "demo")
+    assert demo["organization_id"] == DEMO_ORG
+    assert api.post("/_emulator/reset").status_code == 200
+    api.seed(state)
+    assert api.get("/_emulator/state").json() == state
+    # seeding another client with the same organization moves it there
+    api.seed({"adobe_target": {"clients": [{"code": "newshop", "organization_id": DEMO_ORG}]}})
+    clients = {c["code"]: c.get("organization_id") for c in api.get("/_emulator/state").json()["adobe_target"]["clients"]}
+    assert clients["newshop"] == DEMO_ORG and clients["demo"] is None
+    reply = deliver(api, {"context": WEB}, f"/rest/v1/delivery?imsOrgId={DEMO_ORG}&sessionId=s1",
+                    headers={"Host": "mboxedge28.tt.omtrdc.net"})
+    assert reply.json()["client"] == "newshop"
+
+
+def test_two_clients_of_one_document_cannot_share_an_organization(api):
+    reply = api.post("/_emulator/seed", json={"adobe_target": {"clients": [
+        {"code": "a", "organization_id": "X@AdobeOrg"}, {"code": "b", "organization_id": "X@AdobeOrg"}]}})
+    assert reply.status_code == 400
+    assert reply.json()["error"] == "invalid fixtures: adobe_target.clients: Two clients have the same organization_id."
