@@ -28,6 +28,8 @@ HOST_SUFFIX = ".tt.omtrdc.net"
 EDGE_HOST = re.compile(r"^mboxedge\d*$")
 
 blueprint = Blueprint("adobe_target", __name__)
+#: built once: a DeliveryRequestSchema costs as much to build as to load, and loading is reentrant
+DELIVERY_QUERY, DELIVERY_REQUEST = DeliveryQuerySchema(), DeliveryRequestSchema()
 
 UPDATE_SUCCESS = ("<response>\n"
                   "    <success>true</success>\n"
@@ -199,12 +201,12 @@ def deliver() -> Response:
     m = model()
     settings = delivery_client(m, request, learn=True)
     try:
-        DeliveryQuerySchema().load(request.args.to_dict())
+        DELIVERY_QUERY.load(request.args.to_dict())
     except ValidationError as exc:
         raise invalid(exc) from None
     body = _json_body()
     try:
-        data = DeliveryRequestSchema().load(body)
+        data = DELIVERY_REQUEST.load(body)
     except ValidationError as exc:
         raise invalid(exc) from None
     m.count_call(settings, "delivery")
