@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from .documented import (AUTH_CLIENT, AUTH_TOKEN, FROZEN_STAMP, SAMPLE_ATTRIBUTES, SAMPLE_THIRD_PARTY_ID,
-                         SAMPLE_TNT_ID, UPDATE_SUCCESS, not_found_mbox_pc)
+                         SAMPLE_TNT_ID, UPDATE_SUCCESS)
 
 #: the docs' curl form: client code and session in the query string
 DELIVERY = "/rest/v1/delivery?client=demo&sessionId=d359234570e04f14e1faeeba02d6ab9914e"

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Any
 
-from .model import MCIDS, PROFILES, VENDOR, Doc, TargetModel, fold, stamp
+from ...jsondoc import Doc
+from .model import MCIDS, PROFILES, VENDOR, TargetModel, stamp
 
 #: the cluster of a new visitor's location hint (``.28_…`` ↔ ``mboxedge28``, as the docs' examples)
 DEFAULT_CLUSTER = "28"
@@ -125,6 +125,8 @@ class Delivery:
         if not ecid or self.model.peek(code, MCIDS, ecid) is not None:
             return
         profile = self.model.get(code, PROFILES, tnt_id)
+        if profile is None:  # the receiving profile exists: _visitor found or made it in this transaction
+            return
         if profile.get("marketingCloudVisitorId"):
             self.store.delete(VENDOR, code, MCIDS, profile["marketingCloudVisitorId"])
         profile["marketingCloudVisitorId"] = ecid

@@ -19,7 +19,8 @@ from ... import requestnotes
 from ...state import current_emulator
 from .delivery import Delivery
 from .errors import DELIVERY, JSON, XML, TargetError, style_for_path
-from .model import VENDOR, Doc, TargetModel
+from ...jsondoc import Doc
+from .model import VENDOR, TargetModel
 from .schemas import DeliveryQuerySchema, DeliveryRequestSchema, VisitorSchema, third_party_id_problem
 
 log = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ def deliver() -> Response:
         raise invalid(exc) from None
     m.count_call(settings, "delivery")
     answer, note = Delivery(m).deliver(settings, data)
-    g.emulator_note = note
+    requestnotes.current().add(note)
     if data["context"].get("beacon"):
         return Response(status=204)
     return Response(json.dumps(answer, ensure_ascii=False, separators=(",", ":")), content_type=JSON)
