@@ -8,9 +8,9 @@ from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import errors, fixtures, model, routes
+from . import errors, fixtures, records, routes
 from .openapi import ERRORS, OPERATIONS
-from .schemas import FixturesSchema
+from .fixtures_schema import FixturesSchema
 
 if TYPE_CHECKING:
     from ...state import Emulator
@@ -41,6 +41,9 @@ class AdobeCampaign(Vendor):
     def fixtures_schema(self) -> Schema:
         return FixturesSchema()
 
+    def check_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
+        fixtures.check(emulator.store, data)
+
     def load_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
         with emulator.store.transaction():
             for organization in data.get("organizations") or []:
@@ -58,8 +61,11 @@ class AdobeCampaign(Vendor):
 
     def counts(self, emulator: Emulator) -> dict[str, int]:
         tenants = self.tenants(emulator)
+        store = emulator.store
         return {"tenants": len(tenants),
-                "profiles": sum(emulator.store.count(self.name, t, model.PROFILES) for t in tenants)}
+                "profiles": sum(store.count(self.name, t, records.PROFILES) for t in tenants),
+                "services": sum(store.count(self.name, t, records.SERVICES) for t in tenants),
+                "subscriptions": sum(store.count(self.name, t, records.SUBSCRIPTIONS) for t in tenants)}
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
         base = base_url.rstrip("/")
@@ -70,7 +76,7 @@ class AdobeCampaign(Vendor):
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
         match = _ORG_IN_PATH.match(request.path)
-        if match and model.organization(emulator.store, match.group(1)) is not None:
+        if match and records.organization(emulator.store, match.group(1)) is not None:
             return match.group(1)
         return None
 
