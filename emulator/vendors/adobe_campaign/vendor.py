@@ -8,12 +8,16 @@ from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import errors, fixtures, records, routes
+from . import errors, fixtures, model, records, routes
+from .services import title as service_title
 from .openapi import ERRORS, OPERATIONS
 from .fixtures_schema import FixturesSchema
 
 if TYPE_CHECKING:
     from ...state import Emulator
+
+#: subscribers named per service in the dashboard
+SUBSCRIBERS_SHOWN = 20
 
 _ORG_IN_PATH = re.compile(r"^/(?!_emulator(?:/|$))([^/]+)/campaign(?:/|$)")
 
@@ -66,6 +70,40 @@ class AdobeCampaign(Vendor):
                 "profiles": sum(store.count(self.name, t, records.PROFILES) for t in tenants),
                 "services": sum(store.count(self.name, t, records.SERVICES) for t in tenants),
                 "subscriptions": sum(store.count(self.name, t, records.SUBSCRIPTIONS) for t in tenants)}
+
+    # -- dashboard --------------------------------------------------------------------------------
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
+        """The profile as ``profileAndServicesExt`` returns it (hrefs relative to the emulator),
+        and its subscriptions."""
+        doc = emulator.store.get(self.name, tenant, records.PROFILES, key)
+        if doc is None:
+            return None
+        campaign = model.Campaign(emulator.store, emulator.clock, tenant, f"/{tenant}/campaign")
+        items = []
+        for _, sub in campaign.subscriptions.of("profile", key):
+            service = emulator.store.peek(self.name, tenant, records.SERVICES, sub["service"]) or {}
+            items.append(f"{service_title(service)} · since {sub['created']}")
+        return {"key": key, "title": model.title(doc) or doc["PKey"],
+                "document": campaign.view(doc, "profileAndServicesExt", ext=True),
+                "related": [{"title": "Subscriptions", "items": items}]}
+
+    def tenant_related(self, emulator: Emulator, tenant: str) -> list[dict[str, Any]]:
+        """The organization's services, each with its subscribers (one pass over the
+        subscriptions; at most ``SUBSCRIBERS_SHOWN`` names per service)."""
+        store = emulator.store
+        subscribers: dict[str, list[str]] = {}
+        for sub in store.search(self.name, tenant, records.SUBSCRIPTIONS):
+            subscribers.setdefault(sub["service"], []).append(sub["subscriber"])
+        items = []
+        for service in store.search(self.name, tenant, records.SERVICES):
+            keys = subscribers.get(str(service.doc_id), [])
+            names = [model.title(store.peek(self.name, tenant, records.PROFILES, k) or {}) or k
+                     for k in keys[:SUBSCRIBERS_SHOWN]]
+            if len(keys) > SUBSCRIBERS_SHOWN:
+                names.append(f"… and {len(keys) - SUBSCRIBERS_SHOWN} more")
+            items.append({"title": f"{service_title(service)} · {len(keys)} subscriber"
+                                   f"{'' if len(keys) == 1 else 's'}", "details": names})
+        return [{"title": "Services", "items": items}]
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
         base = base_url.rstrip("/")
