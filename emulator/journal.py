@@ -3,7 +3,7 @@
 Every request on a vendor's path is recorded with the vendor's answer, so a test (or a person
 at the dashboard) can check what their code sent, including what a real vendor never shows:
 a Target update to a visitor that does not exist, a Copernica selection that matched nothing,
-an async update still queued. A vendor adds such a remark by setting ``flask.g.emulator_note``.
+an async update still queued. A vendor adds such a remark with ``requestnotes.current().add(…)``.
 
 Memory is bounded however long the emulator runs: each (vendor, tenant) keeps its newest
 ``size`` entries (``Settings.journal_size``, 1,000 by default), and each stored body is cut at
@@ -231,8 +231,8 @@ def _param_key(key: str) -> str:
 
 def _params_missing(expected: dict[str, Any], got: dict[str, list[str]]) -> list[str]:
     normal: dict[str, list[str]] = {}
-    for key, values in got.items():
-        normal.setdefault(_param_key(key), []).extend(values)
+    for key, sent in got.items():
+        normal.setdefault(_param_key(key), []).extend(sent)
     problems = []
     for key, want in expected.items():
         values = normal.get(_param_key(key))

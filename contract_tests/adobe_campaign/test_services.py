@@ -64,7 +64,7 @@ def test_filtering_by_channel_sms_and_counting_example(api):
 
 
 def test_the_other_documented_filters(api):
-    names = lambda path: sorted(s["name"] for s in api.get(path, headers=H).json()["content"])  # noqa: E731
+    names = lambda path: sorted(s["name"] for s in api.get(path, headers=H).json()["content"])
     assert names(f"{SERVICES}/byText?text=Flash") == ["SVC2"]  # by label
     assert names(f"{SERVICES}/byText?text=SVC") == sorted(DEMO_SERVICES)  # by name
     assert names(f"{SERVICES}/byPlanning?startDate=2019-01-01&endDate=2019-12-31") == ["SVC1", "SVC3"]

@@ -36,7 +36,7 @@ from .context import Context
 from .errors import CampaignError
 from .listing import Query
 from .orgunits import OrgUnits
-from .paths import Target
+from .paths import ResourcePath
 from .records import NS, ORG, ORG_KEY, PROFILE, PROFILES, TOMBSTONES, organization
 from .schemas import (BLACKLIST_FLAGS, DEFAULT_THUMBNAIL, FIELDS_BY_NAME, POSTAL_ADDRESS, FieldSpec,
                       first_error, format_datetime, resource_fields, specs_of, write_schema)
@@ -215,7 +215,7 @@ class Campaign:
             history.forget(self.ctx, key)
 
     # -- GET on any path ------------------------------------------------------------------------
-    def collection(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+    def collection(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         """The answer to a GET under ``profile``, ``service``, ``history`` or ``orgUnitBase``,
         with what it is: ``"profile"``/``"service"``/… (one record), ``"list"`` (a page),
         ``"count"`` or ``"metadata"``. Raises Campaign's error for paths it does not have."""
@@ -230,11 +230,11 @@ class Campaign:
             return self._unit_get(target, params)
         raise errors.unknown_route()
 
-    def _page(self, query: Query, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+    def _page(self, query: Query, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         body = listing.answer(self.store, self.org, query, params, target.count)
         return ("count" if target.count else "list"), body
 
-    def _profile_get(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+    def _profile_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         segs, api = target.segments, target.api
         head = segs[0] if segs else ""
         if head.startswith("@"):
@@ -249,7 +249,7 @@ class Campaign:
             return kind, found
         raise errors.malformed_pkey(head)
 
-    def _common(self, resource: resources.Resource, target: Target, params: dict[str, str],
+    def _common(self, resource: resources.Resource, target: ResourcePath, params: dict[str, str],
                 specs: tuple[FieldSpec, ...]) -> tuple[str, Any]:
         """A resource's list, filters, ``metadata`` and ``<field>`` forms; ``("", None)`` when
         the path is none of them (``by…``, several segments or ``_count`` are unknown routes)."""
@@ -279,16 +279,16 @@ class Campaign:
         path = f"{self.base}/{api}/{resource.name}/" + "/".join(filters or ([field] if field else []))
         if resource is resources.HISTORY:
             specs = {f.name: f for f in resources.HISTORY_FIELDS}
-            view = lambda d: self.history_view(d, api)  # noqa: E731
-            value = lambda d, spec: self.history_view(d, api)[spec.name]  # noqa: E731
+            view = lambda d: self.history_view(d, api)
+            value = lambda d, spec: self.history_view(d, api)[spec.name]
         else:
             specs = {f.name: f for f in self.fields(ext)}
-            view = lambda d: self.view(d, api, ext)  # noqa: E731
-            value = lambda d, spec: self._value(d, spec, api)  # noqa: E731
+            view = lambda d: self.view(d, api, ext)
+            value = lambda d, spec: self._value(d, spec, api)
         return Query(PROFILES, path, view, specs, match=(lambda d: all(t(d) for t in tests)) if tests else None,
                      value=value, kept=kept, field=field, resource=resource.name)
 
-    def _service_get(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+    def _service_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         segs, api = target.segments, target.api
         if not segs:
             return self._page(self.services.query(api, [], params, None), target, params)
@@ -305,7 +305,7 @@ class Campaign:
         raise errors.unknown_route()
 
     def _subscriptions_get(self, side: str, owner_key: str, owner_pkey: str, rest: tuple[str, ...],
-                           target: Target, params: dict[str, str]) -> tuple[str, Any]:
+                           target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         if not rest:
             return self._page(self.subscriptions.query(target.api, side, owner_key, owner_pkey, params),
                               target, params)
@@ -314,7 +314,7 @@ class Campaign:
             return "subscription", self.subscriptions.view(doc, target.api, side, owner_pkey)
         raise errors.unknown_route()
 
-    def _history_get(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+    def _history_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         segs, api = target.segments, target.api
         head = segs[0] if segs else ""
         if head.startswith("@"):
@@ -352,7 +352,7 @@ class Campaign:
                 out[spec.name] = self._value(doc, spec, api)
         return out
 
-    def _unit_get(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+    def _unit_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         segs, api = target.segments, target.api
         if not segs:
             return self._page(self.units.query(api, params, None), target, params)
@@ -367,7 +367,7 @@ class Campaign:
         raise errors.malformed_org_unit_pkey(head)
 
     # -- POST, PATCH, DELETE on any path ----------------------------------------------------------
-    def post(self, target: Target, body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, target: ResourcePath, body: dict[str, Any]) -> dict[str, Any]:
         """Create a profile or a service, or subscribe (201 in every case, [I] §1.15)."""
         segs, api = target.segments, target.api
         if target.count:
@@ -380,7 +380,7 @@ class Campaign:
             return self.subscriptions.subscribe(target.resource, segs[0], body, api)
         raise errors.unknown_route()
 
-    def patch(self, target: Target, body: dict[str, Any]) -> dict[str, str]:
+    def patch(self, target: ResourcePath, body: dict[str, Any]) -> dict[str, str]:
         if target.resource == "profile":
             return self.update(self.pkey_of(target), body, target.api, target.ext)
         if target.count or len(target.segments) != 1:
@@ -392,7 +392,7 @@ class Campaign:
             return self.units.update(ref, body, target.api)
         raise errors.unknown_route()
 
-    def remove(self, target: Target) -> int:
+    def remove(self, target: ResourcePath) -> int:
         """DELETE: a profile or a service (200), or a subscription by its item href (204)."""
         segs = target.segments
         if target.count:
@@ -414,7 +414,7 @@ class Campaign:
             return 200
         raise errors.unknown_route()
 
-    def pkey_of(self, target: Target) -> str:
+    def pkey_of(self, target: ResourcePath) -> str:
         """The PKey a profile PATCH or DELETE addresses; anything else is a route Campaign has not."""
         segs = target.segments
         if len(segs) != 1 or target.count:

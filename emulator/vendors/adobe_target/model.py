@@ -27,7 +27,6 @@ import hmac
 import math
 import secrets
 from datetime import datetime, timedelta, timezone
-from typing import Any
 from urllib.parse import unquote_plus
 
 from ...clock import Clock
@@ -38,6 +37,7 @@ from .errors import (TargetError, not_found_marketing_cloud_visitor, not_found_m
                      not_found_third_party)
 from .schemas import third_party_id_problem
 from .settings import VENDOR
+from ...jsondoc import Doc
 
 SETTINGS, CLIENT_KEY = "settings", "client"
 PROFILES = "profiles"
@@ -49,7 +49,6 @@ QUOTA = "quota"
 BATCH_RETENTION = timedelta(hours=24)  # legacy docs: statuses kept at most 24 hours
 QUOTA_WINDOW_MINUTES = 24 * 60
 
-Doc = dict[str, Any]
 
 
 def stamp(instant: datetime) -> str:
@@ -338,7 +337,7 @@ class TargetModel:
                     continue
                 counts["consumedCount"] += 1
                 values = {}
-                for name, cell in zip(names, cells[1:]):
+                for name, cell in zip(names, cells[1:], strict=False):  # a row may be short
                     value = unquote_plus(cell)
                     if value != "":
                         values[name] = value

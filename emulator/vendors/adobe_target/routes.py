@@ -9,10 +9,11 @@ import logging
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Request, Response, g, jsonify, request
+from flask import Blueprint, Request, Response, jsonify, request
 from marshmallow import ValidationError
 
 from ...errors import EmulatorError, flatten_messages
+from ... import requestnotes
 from ...state import current_emulator
 from .errors import JSON, XML, TargetError, style_for_path
 from .model import VENDOR, TargetModel
@@ -116,8 +117,9 @@ def update(client: str) -> Response:
     tnt_id = m.update_profile(settings, mbox_pc, third, attributes)
     if tnt_id is None:
         ident = mbox_pc or third
-        g.emulator_note = f"visitor {ident} unknown to Target: nothing created (update-only)"
-        log.warning("adobe_target client %s: %s", settings["code"], g.emulator_note)
+        note = f"visitor {ident} unknown to Target: nothing created (update-only)"
+        requestnotes.current().add(note)
+        log.warning("adobe_target client %s: %s", settings["code"], note)
     return xml(UPDATE_SUCCESS)
 
 
