@@ -60,8 +60,8 @@ class _Index:
             if found is None or (name and found[1].get("name") != name):
                 return None
             return pkey
-        hits = self.store.search(NS, self.org, SERVICES, lambda d: d.get("name") == name)
-        return hits[0]["PKey"] if hits else None
+        hits = records.having(self.store, self.org, SERVICES, "name", name)
+        return hits[0][1]["PKey"] if hits else None
 
 
 def check(store: Store, section: dict[str, Any]) -> None:
@@ -186,8 +186,7 @@ def _load_units(ctx: Context, units: list[dict[str, Any]], now: str) -> None:
 def _unit_key(ctx: Context, ref: dict[str, Any]) -> str:
     if ref.get("PKey"):
         return records.key_of(ORG_UNIT, ctx.org, ref["PKey"])
-    hits = ctx.store.search(NS, ctx.org, ORG_UNITS, lambda d: d.get("name") == ref["name"])
-    return str(hits[0].doc_id)
+    return records.having(ctx.store, ctx.org, ORG_UNITS, "name", ref["name"])[0][0]
 
 
 def export_organization(store: Store, org: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors, pkeys
+from . import errors, pkeys, records
 from .context import Context
 from .listing import Query
 from .records import NS
@@ -29,12 +29,12 @@ def record(ctx: Context, profile_key: str, kind: str, when: str, label: str) -> 
 
 def forget(ctx: Context, profile_key: str) -> None:
     """A deleted profile's history goes with it."""
-    for hit in ctx.store.search(NS, ctx.org, EVENTS, lambda d: d.get("profile") == profile_key):
-        ctx.store.delete(NS, ctx.org, EVENTS, str(hit.doc_id))
+    for key, _ in records.having(ctx.store, ctx.org, EVENTS, "profile", profile_key):
+        ctx.store.delete(NS, ctx.org, EVENTS, key)
 
 
 def events_of(ctx: Context, profile_key: str) -> list[dict[str, Any]]:
-    return [dict(h) for h in ctx.store.search(NS, ctx.org, EVENTS, lambda d: d.get("profile") == profile_key)]
+    return [dict(doc) for _, doc in records.having(ctx.store, ctx.org, EVENTS, "profile", profile_key)]
 
 
 def event_view(ctx: Context, doc: dict[str, Any], api: str, profile_pkey: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def events_query(ctx: Context, api: str, profile_key: str, profile_pkey: str) ->
     return Query(EVENTS, f"{ctx.href(api, 'history', profile_pkey)}/events/",
                  lambda d: event_view(ctx, d, api, profile_pkey),
                  {"date": FieldSpec("date", "datetime", writable=False, res_type="datetime")},
-                 match=lambda d: d.get("profile") == profile_key, resource="events")
+                 lookup=("profile", profile_key), resource="events")
 
 
 def event(ctx: Context, profile_key: str, pkey: str, api: str, profile_pkey: str) -> dict[str, Any]:

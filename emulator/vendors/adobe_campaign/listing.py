@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 from ...store import Store
 from . import errors, pkeys
-from .records import NS
+from .records import NS, having
 from .schemas import FieldSpec
 
 DEFAULT_LINE_COUNT = 25
@@ -33,6 +33,8 @@ class Query:
     view: Callable[[dict[str, Any]], dict[str, Any]]
     specs: dict[str, FieldSpec]
     match: Callable[[dict[str, Any]], bool] | None = None
+    #: ``(field, value)``: only the records whose field equals value (``records.having``)
+    lookup: tuple[str, Any] | None = None
     #: one field's value of a stored record, as shown (sorting needs no whole view)
     value: Callable[[dict[str, Any], FieldSpec], Any] | None = None
     kept: list[tuple[str, str]] = field(default_factory=list)
@@ -42,14 +44,15 @@ class Query:
 
 def answer(store: Store, org: str, query: Query, params: dict[str, str], count: bool) -> dict[str, Any]:
     order = parse_order(params.get("_order"), query.specs, query.resource)
-    if count:
-        total = (store.count(NS, org, query.collection) if query.match is None
-                 else len(store.search(NS, org, query.collection, query.match)))
-        return {"count": total}
-    if query.match is None and not order:  # a plain page reads only its own records
-        rows: Any = _KeyedRows(store, org, query.collection)
+    if query.lookup is not None:
+        rows: Any = [doc for _, doc in having(store, org, query.collection, *query.lookup)
+                     if query.match is None or query.match(doc)]
+    elif query.match is None and not order:  # a plain page reads only its own records
+        rows = _KeyedRows(store, org, query.collection)
     else:
         rows = store.search(NS, org, query.collection, query.match)
+    if count:
+        return {"count": len(rows)}
     line_count = _line_count(params.get("_lineCount"))
     start = 0
     if params.get("_lineStart"):

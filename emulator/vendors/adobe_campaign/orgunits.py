@@ -29,7 +29,7 @@ def title(doc: dict[str, Any]) -> str:
 
 def ensure_root(ctx: Context) -> None:
     """The hierarchy's root "All (all)", made once per organization."""
-    if not ctx.store.search(NS, ctx.org, ORG_UNITS, lambda d: d.get("parent") is None):
+    if not records.having(ctx.store, ctx.org, ORG_UNITS, "parent", None):
         key, pkey = records.make_key(ctx.store, ORG_UNIT, ctx.org, None)
         now = ctx.now()
         ctx.store.put(NS, ctx.org, ORG_UNITS, key, {"PKey": pkey, **ROOT, "parent": None,
@@ -87,7 +87,7 @@ class OrgUnits:
             if name is not None and name != doc.get("name"):
                 if not name:
                     raise errors.generic("The 'name' of an organizational unit cannot be empty.")
-                if store.search(NS, org, ORG_UNITS, lambda d: d.get("name") == name):
+                if records.having(store, org, ORG_UNITS, "name", name):
                     raise errors.org_unit_name_taken(name)
             if values:
                 doc.update(values)

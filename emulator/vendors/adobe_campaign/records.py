@@ -101,3 +101,10 @@ def forget(store: Store, kind: Kind, org: str, key: str, doc: dict[str, Any]) ->
     store.delete(NS, org, kind.collection, key)
     if pkeys.decode(kind.purpose, org, doc["PKey"]) is None:
         store.put(NS, org, kind.tombstones, key, {"PKey": doc["PKey"]})
+
+
+def having(store: Store, org: str, collection: str, field: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """``(key, record)`` of the records whose ``field`` equals ``value``, in insertion order: a
+    service by name, a profile's or a service's subscriptions, a profile's events. The one place
+    that looks records up by a field, so that the Store's secondary indexes can serve it."""
+    return [(str(hit.doc_id), hit) for hit in store.search(NS, org, collection, lambda d: d.get(field) == value)]

@@ -71,8 +71,8 @@ class Services:
         return found
 
     def by_name(self, name: str) -> tuple[str, dict[str, Any]] | None:
-        hits = self.ctx.store.search(NS, self.ctx.org, SERVICES, lambda d: d.get("name") == name)
-        return (str(hits[0].doc_id), dict(hits[0])) if hits else None
+        hits = records.having(self.ctx.store, self.ctx.org, SERVICES, "name", name)
+        return (hits[0][0], dict(hits[0][1])) if hits else None
 
     def get(self, ref: str, api: str) -> dict[str, Any]:
         return self.view(self.locate(ref)[1], api)

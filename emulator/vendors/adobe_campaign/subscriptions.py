@@ -52,7 +52,7 @@ class Subscriptions:
         link = SIDES[side]
         return Query(SUBSCRIPTIONS, f"{self.ctx.href(api, side, owner_pkey)}/subscriptions/",
                      lambda d: self.view(d, api, side, owner_pkey), {"created": _CREATED},
-                     match=lambda d: d.get(link) == owner_key, resource="subscriptions")
+                     lookup=(link, owner_key), resource="subscriptions")
 
     def locate(self, side: str, owner_key: str, pkey: str) -> tuple[str, dict[str, Any]]:
         """A subscription of this profile or service: one of another owner is not found here."""
@@ -62,9 +62,8 @@ class Subscriptions:
         return key, doc
 
     def of(self, side: str, owner_key: str) -> list[tuple[str, dict[str, Any]]]:
-        link = SIDES[side]
-        hits = self.ctx.store.search(NS, self.ctx.org, SUBSCRIPTIONS, lambda d: d.get(link) == owner_key)
-        return [(str(h.doc_id), dict(h)) for h in hits]
+        return [(key, dict(doc)) for key, doc in records.having(self.ctx.store, self.ctx.org, SUBSCRIPTIONS,
+                                                                 SIDES[side], owner_key)]
 
     # -- writing ------------------------------------------------------------------------------
     def subscribe(self, side: str, owner_pkey: str, body: dict[str, Any], api: str) -> dict[str, Any]:
@@ -93,9 +92,8 @@ class Subscriptions:
         profile to the same service is refused, whatever its PKey."""
         store, org = self.ctx.store, self.ctx.org
         key, pkey = records.make_key(store, SUBSCRIPTION, org, pkey)
-        same = store.search(NS, org, SUBSCRIPTIONS, lambda d: d.get("subscriber") == profile_key
-                            and d.get("service") == service_key)
-        if any(str(h.doc_id) != key for h in same):
+        same = records.having(store, org, SUBSCRIPTIONS, "subscriber", profile_key)
+        if any(k != key and d.get("service") == service_key for k, d in same):
             profile = store.peek(NS, org, "profiles", profile_key) or {}
             service = store.peek(NS, org, "services", service_key) or {}
             raise errors.already_subscribed(profile.get("PKey", ""), service.get("name", ""))
