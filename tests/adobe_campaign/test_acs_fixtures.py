@@ -236,3 +236,19 @@ def test_references_that_name_nothing_are_refused_before_anything_changes(client
     assert reply.status_code == 400
     assert reply.get_json()["error"] == f"invalid fixtures: adobe_campaign.organizations[0].{message}"
     assert client.get("/_emulator/state").get_json() == before
+
+
+def test_a_service_replaced_by_name_keeps_its_subscribers_and_refuses_a_second_one(client):
+    reply = _seed(client, {"organizations": [{"id": "demo-org", "services": [{"name": "SVC1", "label": "Sports"}],
+                                              "subscriptions": [{"service": {"name": "SVC1"},
+                                                                 "subscriber": {"PKey": AMY}}]}]})
+    assert reply.status_code == 400
+    assert "subscriptions[0]: the profile is already subscribed" in reply.get_json()["error"]
+    assert _seed(client, {"organizations": [{"id": "demo-org", "services": [{"name": "SVC1", "label": "Sports"}]}]}
+                 ).status_code == 200
+    svc1 = client.get(f"{S}/SVC1", headers=H).get_json()
+    assert svc1["title"] == "Sports (SVC1)"
+    subs = client.get(f"{S}/SVC1/subscriptions/", headers=H)
+    assert subs.status_code == 404  # only the PKey addresses a service's collections
+    items = client.get(svc1["subscriptions"]["href"].split("localhost", 1)[1], headers=H).get_json()["content"]
+    assert [i["subscriber"]["PKey"] for i in items] == [AMY]

@@ -54,12 +54,16 @@ class _Index:
             if (pkey and pkey == given_pkey) or (not pkey and name and name == given_name):
                 if pkey and name and given_name and name != given_name:
                     return None
-                return given_pkey or given_name
+                return given_pkey or self._stored(given_name) or given_name
         if pkey:
             found = records.find(self.store, SERVICE, self.org, pkey)
             if found is None or (name and found[1].get("name") != name):
                 return None
             return pkey
+        return self._stored(name)
+
+    def _stored(self, name: str) -> str | None:
+        """The PKey of the stored service of that name (a document's service without PKey replaces it)."""
         hits = records.having(self.store, self.org, SERVICES, "name", name)
         return hits[0][1]["PKey"] if hits else None
 
@@ -149,7 +153,7 @@ def load_organization(store: Store, clock: Clock, data: dict[str, Any]) -> None:
         ref = given["service"]
         service_key = services.locate(ref["PKey"] if ref.get("PKey") else ref["name"])[0]
         profile_key = records.key_of(PROFILE, org, given["subscriber"]["PKey"])
-        subscriptions.add(profile_key, service_key, given.get("created") or now, given.get("PKey"))
+        subscriptions.add(profile_key, service_key, given.get("created") or now, given.get("PKey"), checked=True)
 
 
 def _load_units(ctx: Context, units: list[dict[str, Any]], now: str) -> None:
