@@ -130,8 +130,8 @@ class Services:
             body = dict(body)
             if "PKey" in body:
                 sent = body.pop("PKey")
-                if not isinstance(sent, str) or records.find(store, SERVICE, org, sent) is None \
-                        or records.find(store, SERVICE, org, sent)[0] != key:
+                found = records.find(store, SERVICE, org, sent) if isinstance(sent, str) else None
+                if found is None or found[0] != key:
                     raise errors.key_changed(doc["PKey"], str(sent), "service")
             if "name" in body and body["name"] != doc.get("name"):
                 raise errors.key_changed(doc.get("name", ""), str(body["name"]), "service")
