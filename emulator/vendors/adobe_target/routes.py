@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Request, Response, jsonify, request
 from marshmallow import ValidationError
 
+from ... import jsoninput, requestnotes
 from ...errors import EmulatorError, flatten_messages
-from ... import requestnotes
 from ...state import current_emulator
 from .errors import JSON, XML, TargetError, style_for_path
 from .model import VENDOR, TargetModel
@@ -193,9 +193,9 @@ def create_visitor(client: str) -> Response:
     body: object = {}
     if request.get_data():
         try:
-            body = json.loads(request.get_data())
-        except ValueError:
-            raise EmulatorError("the request body is not valid JSON") from None
+            body = jsoninput.loads(request.get_data())
+        except jsoninput.JsonInputError as exc:
+            raise EmulatorError(f"the request body is not valid JSON: {exc.reason}") from None
     if not isinstance(body, dict):
         raise EmulatorError("the request body must be a JSON object")
     try:
