@@ -17,6 +17,7 @@ from flask import Request
 from .errors import MALFORMED_JSON, UNSUPPORTED_TYPE, CopernicaError
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
+_INT_KEY = re.compile(r"^(0|-?[1-9][0-9]*)$")  # the keys PHP turns into integers
 
 
 def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -35,8 +36,8 @@ def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
         node = result
         for i, part in enumerate(path):
             last = i == len(path) - 1
-            if part == "":
-                part = str(sum(1 for k in node if k.isdigit()))
+            if part == "":  # PHP appends after the largest integer key: a[1]=x&a[]=y is {1: x, 2: y}
+                part = str(max((int(k) for k in node if _INT_KEY.match(k)), default=-1) + 1)
             if last:
                 node[part] = value
             else:

@@ -48,6 +48,14 @@ class PhpInt(mf.Field):
         return php_int(value)
 
 
+class PhpString(mf.Field):
+    """A URL parameter that should be text (``order``, ``orderby``): an array (``order[]=desc``)
+    is not, and counts as empty, never an error."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        return value if isinstance(value, str) else ""
+
+
 class PhpBool(mf.Field):
     """A URL parameter read as Copernica reads booleans; never an error."""
 
@@ -189,8 +197,8 @@ class ListParams(Schema):
     start = PhpInt(load_default=0, metadata=INTEGER)
     limit = PhpInt(load_default=100, metadata=INTEGER)
     total = PhpBool(load_default=True, metadata=BOOLEAN)
-    orderby = mf.String(load_default="id", metadata={"description": "a field name or ID, id, modified or random"})
-    order = mf.String(load_default="asc", metadata={"description": "desc or descending sorts descending"})
+    orderby = PhpString(load_default="id", metadata={"type": "string", "description": "a field name or ID, id, modified or random"})
+    order = PhpString(load_default="asc", metadata={"type": "string", "description": "desc or descending sorts descending"})
     dataonly = PhpBool(load_default=False, metadata=BOOLEAN)
 
     @post_load

@@ -11,18 +11,21 @@ from ...realism.settings import Setting
 from ...state import current_emulator
 from ..base import Vendor
 from . import errors, fixtures, views
-from .model import account_for_token
+from .errors import CopernicaError
+from .model import Account, account_for_token
 from .openapi import ERRORS, OPERATIONS
-from .routes import copernica, request_token
+from . import routes, subprofile_routes  # noqa: F401  (their views register on the blueprint)
+from .web import copernica, request_token
 from .settings import SETTINGS
 from .settings import VENDOR as NAME
 from .schemas import CopernicaFixtures
+from .subprofiles import Collections
 
 if TYPE_CHECKING:
     from ...state import Emulator
 
 #: resources whose first path element needs an ID after it
-_NEEDS_ID = {"database", "profile", "collection", "subprofile", "field", "interest"}
+_NEEDS_ID = {"database", "profile", "collection", "subprofile", "field", "interest"}  # and minicondition
 _SLASHES = re.compile(r"/{2,}")
 
 
@@ -30,7 +33,7 @@ class Copernica(Vendor):
     name = NAME
     title = "Copernica REST API v3"
     hostnames = ("api.copernica.com",)
-    path_pattern = re.compile(r"^/v3(/|$)")
+    path_pattern = re.compile(r"^/v[23](/|$)")
     servers = ({"url": "https://api.copernica.com", "description": "Copernica (the real API)"},)
     security_schemes = {
         "copernicaToken": {"type": "apiKey", "in": "query", "name": "access_token"},
@@ -67,7 +70,7 @@ class Copernica(Vendor):
                 "profiles": sum(store.count(NAME, t, "profiles") for t in tenants)}
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
-        return {"Copernica REST v3": f"{base_url}/v3"}
+        return {"Copernica REST v3": f"{base_url}/v3", "Copernica REST v2": f"{base_url}/v2"}
 
     def openapi_operations(self) -> dict[str, Any]:
         return OPERATIONS
@@ -107,12 +110,41 @@ class Copernica(Vendor):
             return errors.error_response(errors.BODY_TOO_LARGE)
         if status >= 500:
             return errors.error_response(errors.INTERNAL)
-        if self.tenant_of(current_emulator(), request) is None:
+        emulator = current_emulator()
+        found = account_for_token(emulator.store, emulator.clock, request_token())
+        if found is None:
             return errors.error_response(errors.INVALID_TOKEN)
-        parts = [p for p in request.path.split("/") if p][1:]
-        if len(parts) == 1 and parts[0] in _NEEDS_ID:
-            return errors.error_response(errors.missing_path_element(1))
-        return errors.error_response(errors.INVALID_METHOD)
+        return errors.error_response(unrouted_message(found, request.method, request.path))
+
+
+def unrouted_message(account: Account, method: str, path: str) -> str:
+    """Copernica's message for a path no route takes, in the order the live API checks
+    (rmuit's ApiBehaviorTest, §4.2, §4.10): a missing ID first, then the validity of the ID
+    (whatever follows it), then a removed entity's DELETE, then the path itself."""
+    parts = [p for p in path.split("/") if p][1:]  # without the version
+    if not parts:
+        return errors.INVALID_METHOD
+    head = parts[0]
+    if len(parts) == 1:
+        needs_id = head in _NEEDS_ID or (head == "minicondition" and method != "GET")
+        return errors.missing_path_element(1) if needs_id else errors.INVALID_METHOD
+    collections = Collections(account)
+    try:
+        if head == "database":
+            account.database(parts[1])
+        elif head == "collection":
+            collections.collection(parts[1])
+        elif head == "profile":
+            if account.profile(parts[1])["removed"] is not False and method == "DELETE":
+                return errors.ALREADY_REMOVED
+            if parts[2:] == ["subprofiles"] and method != "DELETE":
+                return errors.missing_path_element(3)
+        elif head == "subprofile":
+            if collections.subprofile(parts[1])["removed"] is not False and method == "DELETE":
+                return errors.SUBPROFILE_ALREADY_REMOVED
+    except CopernicaError as exc:
+        return exc.message
+    return errors.INVALID_METHOD
 
 
 VENDOR = Copernica()
