@@ -117,6 +117,7 @@ class Account:
 
     # -- fields and interests ----------------------------------------------------------------
     def create_field(self, database_ref: str, body: Doc) -> str:
+        self.database(database_ref)  # the ID is checked before the body, as on the live API
         name, field_type = body.get("name"), body.get("type", "text")
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise CopernicaError(errors.INVALID_FIELD_NAME)
@@ -126,6 +127,7 @@ class Account:
                             lambda field_id: make_field({**body, "ID": field_id, "type": field_type}))
 
     def create_interest(self, database_ref: str, body: Doc) -> str:
+        self.database(database_ref)
         name, group = body.get("name"), body.get("group", "")
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise CopernicaError(errors.INVALID_INTEREST_NAME)

@@ -115,15 +115,15 @@ def create_profile(ref: str, _ignored: str = "") -> Response:
 @route("/database/<ref>/profiles/<path:_ignored>", ["PUT"])
 def update_profiles(ref: str, _ignored: str = "") -> Response:
     """The documented ``PUT database/$id/profiles``: update the selection, or create."""
+    model = account()
+    model.database(ref)  # checked first, then the body, then the selection (rmuit ApiBehaviorTest)
+    body = read_body(request)
+    check_profile_body(body)
     expressions = expressions_from_query(request.args.items(multi=True))
     if expressions is None:
         raise CopernicaError(errors.FIELDS_REQUIRED)  # refuse to update a whole database by accident
     params = list_params(UPDATE_PARAMS)
-    body = read_body(request)
-    model = account()
-    model.database(ref)  # an unknown database is refused now, async or not
     if params["async_"]:
-        check_profile_body(body)
         emulator = current_emulator()
         delay = setting("async_delay")
         emulator.work.submit(

@@ -116,6 +116,7 @@ class Collections:
 
     def create_field(self, ref: str, body: Any) -> str:
         body = body if isinstance(body, dict) else {}
+        self.collection(ref)  # the ID is checked before the body
         name, field_type = body.get("name"), body.get("type", "text")
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise CopernicaError(errors.INVALID_FIELD_NAME)

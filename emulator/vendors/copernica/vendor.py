@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 #: resources whose first path element needs an ID after it
 _NEEDS_ID = {"database", "profile", "collection", "subprofile", "field", "interest"}  # and minicondition
-_SLASHES = re.compile(r"/{2,}")
 
 
 class Copernica(Vendor):
@@ -46,9 +45,17 @@ class Copernica(Vendor):
         return copernica
 
     def canonical_path(self, path: str) -> str:
-        """Copernica ignores doubled and trailing slashes (vendor-apis.md §4.1)."""
-        collapsed = _SLASHES.sub("/", path)
-        return collapsed.rstrip("/") if len(collapsed) > 1 else collapsed
+        """The path as Copernica reads it (vendor-apis.md §4.1, rmuit's ApiBehaviorTest):
+        trailing slashes are ignored, and so are doubled slashes after an entity's ID
+        (``profile/5/fields//bogus``); up to the ID an empty component counts, so
+        ``database//1`` names the database "" (and fails), not database 1."""
+        parts = path.rstrip("/").split("/")
+        if len(parts) < 3:
+            return "/".join(parts) or "/"
+        rest = parts[2:]  # after "", "v3"
+        while len(rest) > 1 and rest[0] == "":
+            rest.pop(0)  # "/v3//profile/1" is "/v3/profile/1"
+        return "/".join(parts[:2] + rest[:2] + [p for p in rest[2:] if p])
 
     def fixtures_schema(self) -> Schema:
         return CopernicaFixtures()
@@ -121,7 +128,7 @@ def unrouted_message(account: Account, method: str, path: str) -> str:
     """Copernica's message for a path no route takes, in the order the live API checks
     (rmuit's ApiBehaviorTest, §4.2, §4.10): a missing ID first, then the validity of the ID
     (whatever follows it), then a removed entity's DELETE, then the path itself."""
-    parts = [p for p in path.split("/") if p][1:]  # without the version
+    parts = path.split("/")[2:]  # without the version; an empty ID is a component (canonical_path)
     if not parts:
         return errors.INVALID_METHOD
     head = parts[0]
