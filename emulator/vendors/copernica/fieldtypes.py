@@ -78,7 +78,10 @@ def php_bool(value: Any) -> bool:
 
 
 def format_float(number: float) -> str:
-    """PHP's float-to-string: ``2.0`` is ``"2"``, ``1.5`` is ``"1.5"``."""
+    """PHP's float-to-string: ``2.0`` is ``"2"``, ``1.5`` is ``"1.5"``. A non-finite number
+    (a JSON ``1e999`` is PHP's INF) cannot be stored in Copernica's MySQL float column: ``"0"``."""
+    if number != number or number in (float("inf"), float("-inf")):
+        return "0"
     if number == int(number) and abs(number) < 1e15:
         return str(int(number))
     return repr(number)

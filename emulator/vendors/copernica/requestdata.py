@@ -66,16 +66,23 @@ def read_body(request: Request) -> Any:
     if not raw.strip():
         return {}
     if mimetype == "application/json" or mimetype.endswith("+json"):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            raise CopernicaError(MALFORMED_JSON) from None
+        return _json(raw, MALFORMED_JSON)
     if mimetype == "application/x-www-form-urlencoded":
         return php_nested(request.form.items(multi=True))
     if mimetype == "":
         # curl without -H sends form-encoded; a client that labels nothing most likely sent JSON
-        try:
-            return json.loads(raw)
-        except ValueError:
-            raise CopernicaError(UNSUPPORTED_TYPE) from None
+        return _json(raw, UNSUPPORTED_TYPE)
     raise CopernicaError(UNSUPPORTED_TYPE)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _json(raw: bytes, message: str) -> Any:
+    """JSON as PHP's json_decode reads it: ``NaN`` and ``Infinity`` are not JSON (Python would
+    read them); a number too large for a float is INF."""
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except ValueError:
+        raise CopernicaError(message) from None
