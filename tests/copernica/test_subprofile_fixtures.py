@@ -68,7 +68,7 @@ def test_seeding_a_database_again_replaces_its_collections_and_subprofiles(clien
     database = again["copernica"]["accounts"][0]["databases"][0]
     del database["collections"]
     for profile in database["profiles"]:
-        profile.pop("subprofiles")
+        profile.pop("subprofiles", None)
     assert client.post("/_emulator/seed", json=again).status_code == 200
     assert client.get(f"/v3/subprofile/501?{TOKEN}").get_json() == {"error": {"message": "No subprofile with supplied ID"}}
     assert client.get(f"/v3/collection/11?{TOKEN}").get_json() == {"error": {"message": "No collection with given ID"}}
