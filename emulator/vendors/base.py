@@ -115,7 +115,9 @@ class Vendor:
 
     def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
         """``{"key", "title", "document"}`` for one profile, ``document`` in the vendor's wire
-        shape where the vendor can render it; None when there is no such profile."""
+        shape where the vendor can render it; None when there is no such profile. A vendor may
+        add ``"related"``: tables of records that belong to the profile (Copernica's
+        subprofiles), each ``{"title", "columns", "rows": [{"key", "cells"}]}`` like a page."""
         doc = emulator.store.get(self.name, tenant, self.profile_collection, key)
         return None if doc is None else {"key": key, "title": key, "document": doc}
 
