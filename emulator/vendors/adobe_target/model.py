@@ -338,7 +338,7 @@ class TargetModel:
                     continue
                 counts["consumedCount"] += 1
                 values = {}
-                for name, cell in zip(names, cells[1:]):
+                for name, cell in zip(names, cells[1:], strict=False):  # a row may be short
                     value = unquote_plus(cell)
                     if value != "":
                         values[name] = value

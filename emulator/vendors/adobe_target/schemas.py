@@ -71,7 +71,7 @@ def _attribute_name(value: str) -> None:
         raise ValidationError("A profile attribute name must not be empty.")
 
 
-def Attributes() -> fields.Dict:  # noqa: N802 - reads like the other field declarations
+def Attributes() -> fields.Dict:
     """``profileAttributes``: attribute name → bare string or ``{value, modifiedAt}``."""
     return fields.Dict(keys=fields.String(validate=_attribute_name), values=AttributeField(), load_default=dict)
 

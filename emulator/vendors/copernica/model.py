@@ -416,15 +416,15 @@ def order_profiles(profiles: list[Doc], database: Doc, orderby: str, descending:
     field = next((f for f in database["fields"] if orderby in (f["name"].lower(), f["ID"])), None)
     if field is not None:
         cast = {"integer": php_int, "float": php_float}.get(field["type"], str.casefold)
-        key = lambda p: (cast(field_values(p, database)[field["name"]]), int(p["ID"]))  # noqa: E731
+        key = lambda p: (cast(field_values(p, database)[field["name"]]), int(p["ID"]))
     elif orderby == "modified":
-        key = lambda p: (p["modified"], int(p["ID"]))  # noqa: E731
+        key = lambda p: (p["modified"], int(p["ID"]))
     elif orderby == "random":
         shuffled = list(profiles)
         random.shuffle(shuffled)
         return shuffled
     else:
-        key = lambda p: int(p["ID"])  # noqa: E731
+        key = lambda p: int(p["ID"])
     return sorted(profiles, key=key, reverse=descending)
 
 
