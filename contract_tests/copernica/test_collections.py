@@ -128,5 +128,5 @@ def test_another_accounts_token_never_sees_a_collection(api):
     collection_id = create_collection(api)
     assert_error(api.get(f"/v3/collection/{collection_id}?access_token=other-copernica-token"),
                  "No collection with given ID")
-    assert_error(api.get(f"/v3/database/1/collections?access_token=other-copernica-token"),
+    assert_error(api.get("/v3/database/1/collections?access_token=other-copernica-token"),
                  "No database with supplied ID")

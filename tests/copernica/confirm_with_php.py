@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_value_casts import DATES, SCALARS  # noqa: E402
+from test_value_casts import DATES, SCALARS
 
 PHP = r'''
 date_default_timezone_set("Europe/Amsterdam");
@@ -40,7 +40,7 @@ def main() -> int:
     expected = [e for _, e in dates] + [e for _, e in ints] + [e for _, e in floats] + \
                [json.dumps(e, separators=(",", ":")) for _, e in forms]
     inputs = rows["dates"] + rows["ints"] + rows["floats"] + rows["forms"]
-    wrong = [(i, e, a) for i, e, a in zip(inputs, expected, answer) if e != a]
+    wrong = [(i, e, a) for i, e, a in zip(inputs, expected, answer, strict=True) if e != a]
     for value, ours, php in wrong:
         print(f"{value!r}: table says {ours!r}, PHP says {php!r}")
     print(f"{len(inputs) - len(wrong)} of {len(inputs)} rows agree with PHP")

@@ -72,13 +72,12 @@ def subprofile_tables(collections: Collections, profile: dict[str, Any]) -> list
     """One table per collection of the profile's database: its subprofiles (removed ones too,
     marked), each row as ``GET subprofile/<id>`` shows it. Read on every poll of the detail,
     so a change to a subprofile shows up live."""
+    mine = collections.store.search(VENDOR, collections.name, "subprofiles", lambda s: s["profile"] == profile["ID"])
     tables = []
     for collection in collections.of_database(profile["database"]):
-        subs = collections.store.search(VENDOR, collections.name, "subprofiles", lambda s: (
-            s["profile"] == profile["ID"] and s["collection"] == collection["ID"]))
         names = [f["name"] for f in collection["fields"]]
         rows = []
-        for sub in sorted(subs, key=lambda s: int(s["ID"])):
+        for sub in sorted((s for s in mine if s["collection"] == collection["ID"]), key=lambda s: int(s["ID"])):
             shown = collections.render(sub, collection)
             rows.append({"key": sub["ID"], "cells": {"ID": sub["ID"], **shown["fields"],
                                                      "modified": sub["modified"], "removed": sub["removed"] or ""}})
