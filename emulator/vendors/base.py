@@ -143,6 +143,12 @@ class Vendor:
         status): its error bodies. The default promises nothing about them."""
         return {"default": Answer("any other answer of the vendor", content_type=None)}
 
+    def openapi_documents(self, rule: str) -> bool:
+        """Whether the OpenAPI document lists this URL rule; False for twins of documented
+        routes (another API version with other statuses, a rule that only swallows extra path
+        components), which the vendor's docs page describes instead."""
+        return True
+
     def openapi_operations(self) -> dict[str, Operation]:
         """Descriptions of the vendor's routes by Flask endpoint name (``"copernica.profile"``),
         with the marshmallow schemas of their parameters, bodies and answers. A route left out

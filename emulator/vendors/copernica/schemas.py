@@ -434,6 +434,33 @@ class ListOut(Schema):
     total = mf.Integer()
 
 
+class SubprofileOut(Schema):
+    """Exactly the eight keys of rest-get-subprofile, in this order."""
+
+    ID = mf.String(required=True)
+    secret = mf.String()
+    field_values = mf.Dict(keys=mf.String(), values=mf.String(), data_key="fields", attribute="fields",
+                           required=True)
+    profile = mf.String(required=True)
+    collection = mf.String(required=True)
+    created = mf.String()
+    modified = mf.String(required=True)
+    removed = mf.Raw(metadata={"description": "false, or the time it was removed",
+                               "oneOf": [{"type": "boolean", "enum": [False]}, {"type": "string"}]})
+
+
+class SubprofileList(ListOut):
+    data = mf.List(mf.Nested(SubprofileOut), required=True)
+
+
+class CollectionBody(Schema):
+    class Meta:
+        unknown = "include"
+
+    name = mf.String(required=True, metadata={"example": "my_collection"})
+    description = mf.String(metadata={"example": "example collection"})
+
+
 class ProfileList(ListOut):
     data = mf.List(mf.Nested(ProfileOut), required=True)
 
@@ -448,6 +475,13 @@ class InterestList(ListOut):
 
 class CollectionList(ListOut):
     data = mf.List(mf.Dict(), required=True)
+
+
+class CollectionOut(Schema):
+    ID = mf.String(required=True)
+    name = mf.String(required=True)
+    database = mf.String(required=True)
+    field_list = mf.Nested(FieldList, data_key="fields", attribute="fields", required=True)
 
 
 class DatabaseOut(Schema):

@@ -82,6 +82,11 @@ class Copernica(Vendor):
     def openapi_operations(self) -> dict[str, Any]:
         return OPERATIONS
 
+    def openapi_documents(self, rule: str) -> bool:
+        """/v3 only: /v2 is the same routes with v2's success statuses (docs/copernica.md), and
+        the ``<path:_ignored>`` rules only take the extra components the live API ignores."""
+        return rule.startswith("/v3/") and "_ignored" not in rule
+
     def openapi_errors(self) -> dict[int | str, Any]:
         return ERRORS
 
