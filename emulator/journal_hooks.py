@@ -10,6 +10,7 @@ from urllib.parse import quote, urlunsplit
 
 from flask import Flask, Response, g, request
 
+from . import requestnotes
 from .journal import BODY_LIMIT, Journal, body_text, mask_header, request_query_masked
 from .state import current_emulator
 
@@ -131,16 +132,14 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         path = raw_target.partition("?")[0]
     else:
         path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/%@:+,;=!$&'()*~")
-    note = g.get("emulator_note")
-    if isinstance(note, (list, tuple)):
-        note = "; ".join(str(n) for n in note)
+    notes = requestnotes.current()
     # the change log (``changelog.py``) links a request's changes to its journal entry
     g.journal_entry = journal.record(
         time=g.get("journal_started") or emulator.clock.now(),
         vendor=vendor.name,
         tenant=tenant,
         operation=request.endpoint if request.url_rule is not None else None,
-        matched=request.url_rule is not None and not g.get("emulator_unmatched", False),
+        matched=request.url_rule is not None and not notes.unmatched,
         method=request.method,
         url=urlunsplit((scheme, netloc, path, query, "")),
         path=request.path,
@@ -153,5 +152,5 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         response_headers=dict(response.headers.items()),
         response_body=response_body,
         response_truncated=response_cut,
-        note=str(note) if note is not None else None,
+        note=notes.text(),
     )

@@ -107,7 +107,8 @@ class Vendor:
             needle = query.casefold()
             found = store.search(self.name, tenant, collection, lambda d: any(
                 needle in v.casefold() for v in cells("", d).values()))
-            total, docs = len(found), [(d.doc_id, d) for d in found[offset:offset + limit]]
+            page: list[tuple[Any, Any]] = [(d.doc_id, d) for d in found[offset:offset + limit]]
+            total, docs = len(found), page
         else:
             total, docs = store.page(self.name, tenant, collection, offset, limit)
         rows = [{"key": str(k), "cells": cells(str(k), d)} for k, d in docs if d is not None]

@@ -27,13 +27,13 @@ from .requestdata import as_list
 from .schemas import FIELD_NAME
 from .selection import compile_selection, parse
 from .settings import VENDOR
+from ...jsondoc import Doc
 
 if TYPE_CHECKING:
     from ...clock import Clock
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
-Doc = dict[str, Any]
 
 
 def new_secret() -> str:
@@ -391,7 +391,7 @@ def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: An
         field = by_name.get(str(key).lower())
         if field is None:
             continue  # unknown fields are silently ignored
-        new = normalize(field["type"], value, choices_of(field))
+        new = normalize(field["type"], value, choices_of(field), field.get("length"))
         if new != current[field["name"]]:
             changed = True
         current[field["name"]] = new

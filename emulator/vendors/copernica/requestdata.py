@@ -7,17 +7,19 @@ model as the same dict.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from flask import Request
 
+from ...jsoninput import JsonInputError, loads
 from .errors import MALFORMED_JSON, UNSUPPORTED_TYPE, CopernicaError
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
 _INT_KEY = re.compile(r"^(0|-?[1-9][0-9]*)$")  # the keys PHP turns into integers
+#: PHP's ``max_input_nesting_level`` default: deeper form variables are dropped, not refused
+MAX_INPUT_NESTING = 64
 
 
 def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -33,6 +35,8 @@ def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
             result[key] = value
             continue
         path = [key[:bracket]] + _SEGMENT.findall(key[bracket:])
+        if len(path) - 1 > MAX_INPUT_NESTING:
+            continue  # PHP drops a variable nested deeper than max_input_nesting_level
         node = result
         for i, part in enumerate(path):
             last = i == len(path) - 1
@@ -58,31 +62,27 @@ def as_list(value: Any) -> Any:
 def read_body(request: Request) -> Any:
     """The decoded body: a dict for JSON objects and forms, or whatever JSON value was sent.
 
-    An empty body is ``{}``. Malformed JSON and content types Copernica does not read are
-    refused with a Copernica 400 before anything is changed.
+    An empty body is ``{}``. Malformed JSON (by ``emulator.jsoninput``'s rules: a lone surrogate,
+    ``NaN``, an out-of-range number, nesting past 512, as PHP's ``json_decode`` refuses most of
+    them) and content types Copernica does not read are refused with a Copernica 400 before
+    anything is changed.
     """
     raw = request.get_data(cache=True)
     mimetype = request.mimetype
     if not raw.strip():
         return {}
     if mimetype == "application/json" or mimetype.endswith("+json"):
-        return _json(raw, MALFORMED_JSON)
+        try:
+            return loads(raw)
+        except JsonInputError:
+            raise CopernicaError(MALFORMED_JSON) from None
     if mimetype == "application/x-www-form-urlencoded":
         return php_nested(request.form.items(multi=True))
     if mimetype == "":
         # curl without -H sends form-encoded; a client that labels nothing most likely sent JSON
-        return _json(raw, UNSUPPORTED_TYPE)
+        try:
+            return loads(raw)
+        except JsonInputError:
+            raise CopernicaError(UNSUPPORTED_TYPE) from None
     raise CopernicaError(UNSUPPORTED_TYPE)
 
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def _json(raw: bytes, message: str) -> Any:
-    """JSON as PHP's json_decode reads it: ``NaN`` and ``Infinity`` are not JSON (Python would
-    read them); a number too large for a float is INF."""
-    try:
-        return json.loads(raw, parse_constant=_refuse_constant)
-    except ValueError:
-        raise CopernicaError(message) from None

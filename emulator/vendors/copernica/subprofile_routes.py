@@ -7,7 +7,9 @@ second rule with a trailing ``<path:_ignored>`` takes them.
 """
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import Response, jsonify, request
+
+from ... import requestnotes
 
 from . import errors
 from .errors import CopernicaError
@@ -95,7 +97,7 @@ def update_collection_subprofiles(ref: str) -> Response:
         raise CopernicaError(errors.FIELDS_REQUIRED)
     matched = collections().update_collection_subprofiles(ref, expressions, read_body(request))
     if matched == 0:
-        g.emulator_note = "selection matched nothing: nothing changed"
+        requestnotes.current().add("selection matched nothing: nothing changed")
     return put_done()
 
 
@@ -126,12 +128,12 @@ def update_profile_subprofiles(profile_id: str, collection_ref: str, _ignored: s
     matched, new_id = model.update_profile_subprofiles(profile_id, collection_ref, expressions or [],
                                                       read_body(request), params["create"])
     if new_id is not None:
-        g.emulator_note = "selection matched nothing: subprofile created"
+        requestnotes.current().add("selection matched nothing: subprofile created")
         if version() == 2:  # the live v2 gave no X-Created and no canonical Location here (§4.10)
             return put_done()
         return put_done(("subprofile", new_id))
     if matched == 0:
-        g.emulator_note = "selection matched nothing: nothing changed" + ("" if params["create"] else " (create=0)")
+        requestnotes.current().add("selection matched nothing: nothing changed" + ("" if params["create"] else " (create=0)"))
     return put_done()
 
 

@@ -23,8 +23,9 @@ from ...store import clone
 from . import errors
 from .errors import CopernicaError
 from .fieldtypes import TYPES, default_value
+from ...jsondoc import Doc
 from .model import (
-    Account, Doc, apply_values, field_values, list_wrapper, make_field, new_secret, order_profiles,
+    Account, apply_values, field_values, list_wrapper, make_field, new_secret, order_profiles,
     update_entity,
 )
 from .schemas import FIELD_NAME
