@@ -147,12 +147,21 @@ class ProfilesPageOut(Schema):
     rows = mf.List(mf.Nested(ProfileRow), required=True)
 
 
+class RelatedTable(Schema):
+    title = mf.String(required=True)
+    columns = mf.List(mf.String(), required=True)
+    rows = mf.List(mf.Nested(ProfileRow), required=True)
+
+
 class ProfileOut(Schema):
     vendor = mf.String(required=True)
     tenant = mf.String(required=True)
     key = mf.String(required=True)
     title = mf.String(required=True)
     document = mf.Dict(required=True, metadata={"description": "the profile in the vendor's own wire shape"})
+    related = mf.List(mf.Nested(RelatedTable), metadata={
+        "description": "records that belong to the profile, where the vendor has them (Copernica's subprofiles, "
+                       "one table per collection)"})
 
 
 class FieldChange(Schema):
