@@ -19,7 +19,6 @@ Set PYTHONPATH to another checkout to measure that code instead (e.g. before the
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import subprocess
 import sys

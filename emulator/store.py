@@ -42,12 +42,12 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from .changelog import ChangeLog
+from .jsondoc import Doc
 
 __all__ = ["FlushError", "Store", "StoreFileError"]
 
 log = logging.getLogger(__name__)
 
-Doc = dict[str, Any]
 
 
 class StoreFileError(Exception):

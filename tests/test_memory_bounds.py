@@ -64,7 +64,7 @@ def test_journal_bounds_in_count_and_bytes_keep_rings_and_total_consistent():
     common = dict(time=None, operation=None, matched=True, method="GET", url="u", path="/p", query_string="",
                   headers={}, body_truncated=False, content_type="", status=200, response_headers={},
                   response_body="", response_truncated=False, note=None)
-    for i in range(10):
+    for _ in range(10):
         journal.record(vendor="v", tenant="a", body="x" * 100, **common)
         journal.record(vendor="v", tenant="b", body="y" * 2000, **common)
     tenants = [e.tenant for e in journal.entries()]

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, jsonify, request
 
-from .. import __version__, jsoninput, seeding
-from ..app import current_emulator
+from .. import jsoninput, seeding
+from ..state import current_emulator
+from ..version import __version__
 from ..errors import EmulatorError
 from ..vendors import VENDORS, vendor_named
 
