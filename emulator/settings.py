@@ -22,3 +22,13 @@ class Settings:
     history_size: int = 20
     #: requests kept in the request journal per vendor and tenant (the oldest go first); 0 keeps none
     journal_size: int = 1000
+    #: bytes the whole request journal keeps (the oldest entries go first)
+    journal_bytes: int = 32 * 1024 * 1024
+    #: bytes one journal entry keeps of each of: request body, response body, headers, query
+    journal_entry_bytes: int = 16 * 1024
+    #: bytes the change history keeps in all (the oldest changes go first)
+    history_bytes: int = 64 * 1024 * 1024
+    #: a change whose documents are larger than this is recorded without them (marked truncated)
+    history_entry_bytes: int = 1024 * 1024
+    #: connections waitress serves at once (more wait in the listen backlog)
+    connection_limit: int = 1000
