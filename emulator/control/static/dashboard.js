@@ -118,7 +118,8 @@ async function refreshPage() {
   try {
     page = await api(`profiles?${qs(asked)}`);
   } catch (e) {
-    say(e.message, true);
+    // a page asked for before the tenant was reset or left is no news
+    if (asked.vendor === state.vendor && asked.tenant === state.tenant) say(e.message, true);
     return;
   }
   if (page.vendor !== state.vendor || page.tenant !== state.tenant || page.q !== state.q) return; // stale
