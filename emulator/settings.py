@@ -22,3 +22,8 @@ class Settings:
     history_size: int = 20
     #: requests kept in the request journal per vendor and tenant (the oldest go first); 0 keeps none
     journal_size: int = 1000
+    #: the control plane's token (``Authorization: Bearer <token>``); None: no token asked
+    control_token: str | None = None
+    #: Host names the control plane answers besides loopback (``.example.com``: its subdomains too;
+    #: ``*``: any)
+    allowed_hosts: list[str] = field(default_factory=list)
