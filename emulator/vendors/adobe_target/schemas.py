@@ -29,6 +29,10 @@ class IsoInstant(fields.String):
     """An ISO-8601 instant with an offset (``2017-08-09T18:18:04.659-04:00``), kept as written so
     that fixtures round-trip byte for byte."""
 
+    def __init__(self, **kwargs: Any):
+        kwargs["metadata"] = {"format": "date-time", **kwargs.get("metadata", {})}  # for the OpenAPI document
+        super().__init__(**kwargs)
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
@@ -168,3 +172,22 @@ def _settings_schema() -> Any:
     from . import VENDOR
 
     return schema(VENDOR, fixtures=True)
+
+
+# -- query parameters, for the OpenAPI document (the routes read them as Target does) -------------
+class BatchStatusQuery(Schema):
+    batchId = fields.String(required=True, validate=validate.Length(min=1),
+                            metadata={"description": "the batch's id, from the batchUpdate answer"})
+    showDetails = fields.Boolean(metadata={"description": "true adds the update counts"})
+
+
+class FetchQuery(Schema):
+    client = fields.String(required=True, validate=validate.Regexp(CLIENT_CODE.pattern), metadata={
+        "description": "the client code; Target reads it from the Host <client>.tt.omtrdc.net, the "
+                       "emulator from this parameter when the Host does not name it", "example": "demo"})
+
+
+class UpdateQuery(Schema):
+    mboxPC = fields.String(metadata={"description": "the visitor's tntId (this or mbox3rdPartyId is required)",
+                                     "example": "1368007744041-575948.01_00"})
+    mbox3rdPartyId = fields.String(metadata={"description": "the visitor's thirdPartyId, without '+' or '/'"})
