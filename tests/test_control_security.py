@@ -239,3 +239,18 @@ def test_seed_and_export_send_the_token(token_server, tmp_path):
     seeded = CliRunner().invoke(cli, ["seed", str(fixtures), "--url", token_server.url],
                                 env={"EMULATOR_CONTROL_TOKEN": SECRET})
     assert seeded.exit_code == 0, seeded.output
+
+
+def test_with_a_token_the_openapi_document_says_which_operations_need_it(token_server, server):
+    document = requests.get(f"{token_server.url}/_emulator/openapi.json", timeout=10).json()
+    assert document["components"]["securitySchemes"]["controlToken"] == {
+        "type": "http", "scheme": "bearer", "description": "the token given with --control-token"}
+    paths = document["paths"]
+    assert paths["/_emulator/state"]["get"]["security"] == [{"controlToken": []}]
+    assert paths["/_emulator/reset"]["post"]["security"] == [{"controlToken": []}]
+    assert paths["/_emulator/adobe_target/{client}/visitors"]["post"]["security"] == [{"controlToken": []}]
+    assert "security" not in paths["/_emulator/health"]["get"]
+    assert paths["/v3/profile/{profile_id}"]["get"]["security"] == [{"copernicaToken": []}, {"copernicaBearer": []}]
+    plain = requests.get(f"{server.url}/_emulator/openapi.json", timeout=10).json()
+    assert "controlToken" not in plain["components"]["securitySchemes"]
+    assert "security" not in plain["paths"]["/_emulator/state"]["get"]

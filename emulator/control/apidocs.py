@@ -12,6 +12,7 @@ from .. import openapi
 from ..openapi import Answer, Operation
 from ..vendors import VENDORS
 from . import schemas as s
+from .guard import OPEN_ENDPOINTS, is_control_path
 from .routes import control
 
 JSON = "application/json"
@@ -135,4 +136,19 @@ CONTROL_OPERATIONS = _operations()
 @control.get("/openapi.json")
 def openapi_json() -> Response:
     document: dict[str, Any] = openapi.build(current_app, request.host_url)
+    if current_app.extensions["emulator"].settings.control_token:
+        require_control_token(document)
     return jsonify(document)
+
+
+def require_control_token(document: dict[str, Any]) -> None:
+    """An emulator started with a control token says so: every control operation but the open
+    ones (``guard.OPEN_ENDPOINTS``) needs ``Authorization: Bearer <token>``."""
+    document["components"].setdefault("securitySchemes", {})["controlToken"] = {
+        "type": "http", "scheme": "bearer", "description": "the token given with --control-token"}
+    for path, item in document["paths"].items():
+        if not is_control_path(path):
+            continue
+        for method, operation in item.items():
+            if method != "servers" and operation["operationId"].rpartition(".")[0] not in OPEN_ENDPOINTS:
+                operation["security"] = [{"controlToken": []}]
