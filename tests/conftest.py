@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,6 +23,25 @@ def client():
     app.extensions["emulator"].close()
 
 
+@pytest.fixture(scope="session")
+def all_contract_tests_passed():
+    """Checks the closing line of a contract run: every test the suite holds passed, and
+    nothing else happened (no skip, no failure), so a transport cannot pass with a few."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "EMULATOR_"))}
+    result = subprocess.run([sys.executable, "-m", "pytest", "contract_tests", "--collect-only", "-q",
+                             "-p", "no:cacheprovider"], cwd=root, capture_output=True, text=True,
+                            timeout=120, env=env)
+    found = re.search(r"^(\d+) tests? collected", result.stdout, re.M)
+    assert found, result.stdout[-2000:] + result.stderr[-2000:]
+    count = int(found.group(1))
+
+    def check(summary: str) -> None:
+        assert re.fullmatch(rf"=* ?{count} passed in [\d.]+s(?: \([\d:]+\))? ?=*", summary.strip()), (count, summary)
+
+    return check
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -31,7 +51,8 @@ def free_port() -> int:
 class ServerProcess:
     """``martech-emulator serve`` in a subprocess, as a user runs it."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, module: bool = False):
+    def __init__(self, *args: str, env: dict[str, str] | None = None, module: bool = False,
+                 ignore_sigint: bool = False):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "emulator"] if module else [sys.executable, "-c",
@@ -40,7 +61,9 @@ class ServerProcess:
         self.process = subprocess.Popen(
             [*command, "serve", "--port", str(self.port), *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, **(env or {})})
+            env={**os.environ, **(env or {})},
+            # what a shell does to a background job (``serve &``): SIGINT ignored from the start
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
         self.ready_after = self.wait_healthy()
 
     def wait_healthy(self, timeout: float = 10.0) -> float:

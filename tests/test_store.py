@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import threading
 
 import pytest
 
-from emulator.store import Store, StoreFileError
+from emulator.store import FlushError, Store, StoreFileError
 
 
 def test_put_get_returns_private_copies():
@@ -94,11 +95,10 @@ def test_background_flush_writes_within_the_interval(tmp_path):
     path = str(tmp_path / "data.json")
     store = Store(path, flush_interval=0.05)
     store.put("v", "t", "c", "k", {"x": 1})
-    deadline = threading.Event()
-    for _ in range(100):
-        if os.path.exists(path):
-            break
-        deadline.wait(0.02)
+    deadline = time.monotonic() + 30  # a bound for a hung flusher, not a speed claim
+    while not os.path.exists(path):
+        assert time.monotonic() < deadline, "the background flush never wrote the file"
+        time.sleep(0.01)
     assert json.load(open(path))["v/t/c"] == {"k": {"x": 1}}
     store.close()
 
@@ -115,7 +115,7 @@ def test_a_failed_flush_leaves_the_previous_file_whole(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(FlushError, match="disk full"):
         store.flush()
     assert open(path, encoding="utf-8").read() == before
     assert [f for f in os.listdir(tmp_path) if f.startswith(".tmp-")] == []

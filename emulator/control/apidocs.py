@@ -12,6 +12,7 @@ from .. import openapi
 from ..openapi import Answer, Operation
 from ..vendors import VENDORS
 from . import schemas as s
+from ..state import current_emulator
 from .guard import OPEN_ENDPOINTS, is_control_path
 from .routes import control
 
@@ -135,8 +136,9 @@ CONTROL_OPERATIONS = _operations()
 
 @control.get("/openapi.json")
 def openapi_json() -> Response:
-    document: dict[str, Any] = openapi.build(current_app, request.host_url)
-    if current_app.extensions["emulator"].settings.control_token:
+    document: dict[str, Any] = openapi.build(current_app, request.host_url, current_emulator().vendors,
+                                             CONTROL_OPERATIONS, CONTROL_ERRORS)
+    if current_emulator().settings.control_token:
         require_control_token(document)
     return jsonify(document)
 

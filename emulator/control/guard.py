@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from flask import Request, Response, request
 from werkzeug.sansio.utils import host_is_trusted
 
-from ..app import current_emulator
+from ..state import current_emulator
 from ..errors import emulator_error
 from .routes import control
 

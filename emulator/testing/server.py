@@ -13,8 +13,9 @@ from typing import Any
 from flask import Flask
 from waitress.server import create_server
 
-from ..app import Emulator, create_app
+from ..app import create_app
 from ..control.guard import is_loopback_bind
+from ..state import Emulator
 from ..settings import Settings
 
 
