@@ -201,24 +201,25 @@ class RequestFilters(Schema):
 
 
 class RequestMatcher(Schema):
-    """A request pattern (``emulator.journal.Matcher``): every key given must hold (``null``: any)."""
+    """A request pattern (``emulator.journal.Matcher``): every key given must hold. ``null`` only
+    for tenant and operation, which a journal entry holds as null (no tenant known, no route)."""
 
-    vendor = mf.String(allow_none=True)
+    vendor = mf.String()
     tenant = mf.String(allow_none=True)
     operation = mf.String(allow_none=True)
-    method = mf.String(allow_none=True)
-    path = mf.String(allow_none=True)
-    path_regex = mf.String(allow_none=True, metadata={"format": "regex"})
+    method = mf.String()
+    path = mf.String()
+    path_regex = mf.String(metadata={"format": "regex"})
     query = mf.Dict(keys=mf.String(), values=mf.Raw())
     form = mf.Dict(keys=mf.String(), values=mf.Raw())
     headers = mf.Dict(keys=mf.String(), values=mf.Raw())
     json = mf.Raw(allow_none=True)
-    body = mf.String(allow_none=True)
-    body_contains = mf.String(allow_none=True)
+    body = mf.String()
+    body_contains = mf.String()
     status = mf.Raw(metadata={"description": "a status code or a list of them", "oneOf": [
         {"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 1}]})
     matched = mf.Boolean()
-    note = mf.String(allow_none=True)
+    note = mf.String()
     since = mf.String(metadata={"format": "date-time"})
 
 
