@@ -92,6 +92,8 @@ def _operations() -> dict[str, Operation]:
                                      responses={200: Answer("the profile", s.ProfileOut)}),
         "control.profile_history": Operation("Which request changed which field of a profile, before → after",
                                              query=s.ProfileQuery, responses={200: Answer("the history", s.HistoryOut)}),
+        "control.related": Operation("What a tenant holds besides profiles (services, units...)", query=s.TenantQuery,
+                                     responses={200: Answer("the tenant's sections", {"type": "object"})}),
         "control.changes": Operation("The newest changes to profiles, of all vendors", query=s.ChangesQuery,
                                      responses={200: Answer("changes", s.ChangesOut)}),
         "control.openapi_json": Operation("This OpenAPI document",
