@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from . import changelog, journal_hooks
 from .control import control
@@ -72,8 +72,14 @@ def _register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Response:
         vendor = vendor_for_path(request.path)
         if vendor is not None:
-            return vendor.http_error(request, exc.code or 500, exc.description or "")
-        return emulator_error(exc.description or exc.name, exc.code or 500)
+            response = vendor.http_error(request, exc.code or 500, exc.description or "")
+        else:
+            response = emulator_error(exc.description or exc.name, exc.code or 500)
+        if response.status_code == 405 and isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            # RFC 9110 §15.5.6: a 405 names the methods the resource takes (a vendor that answers
+            # a wrong method with another status, as Copernica's 400 "Invalid method", sends none)
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

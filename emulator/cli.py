@@ -60,12 +60,28 @@ def cli() -> None:
               show_default=True, type=click.IntRange(1, 100_000),
               help="Connections served at once (waitress's connection_limit); beyond it, new "
                    "connections wait in the listen backlog until one closes.")
+@click.option("--control-token", envvar="EMULATOR_CONTROL_TOKEN",
+              help="Token every control-plane request must send as 'Authorization: Bearer <token>' "
+                   "(required when --host is not a loopback address).")
+@click.option("--allowed-host", "allowed_hosts", envvar="EMULATOR_ALLOWED_HOSTS", multiple=True,
+              help="A Host name the control plane answers besides loopback ('.example.com': its "
+                   "subdomains too; repeatable; the environment variable takes a space- or "
+                   "comma-separated list).")
 def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_demo: bool,
           flush_interval: float, threads: int, journal_size: int, journal_bytes: int,
           journal_entry_bytes: int, history_bytes: int, history_entry_bytes: int,
-          connection_limit: int) -> None:
+          connection_limit: int, control_token: str | None, allowed_hosts: tuple[str, ...]) -> None:
     """Serve the emulated APIs and the control plane on one port."""
     import logging
+
+    from .control.guard import is_loopback_bind
+
+    exposed = not is_loopback_bind(host)
+    if exposed and not control_token:
+        raise click.UsageError(
+            f"--host {host} makes the emulator reachable from other machines, and its control plane "
+            f"(/_emulator: reset, seed, and the state with every tenant's credentials) with it; "
+            f"set a control token with --control-token or EMULATOR_CONTROL_TOKEN, or bind 127.0.0.1")
 
     from waitress.server import create_server
 
@@ -78,7 +94,9 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
     settings = Settings(host=host, port=port, data=data, fixtures=list(fixtures), demo=not no_demo,
                         flush_interval=flush_interval, journal_size=journal_size, journal_bytes=journal_bytes,
                         journal_entry_bytes=journal_entry_bytes, history_bytes=history_bytes,
-                        history_entry_bytes=history_entry_bytes, connection_limit=connection_limit)
+                        history_entry_bytes=history_entry_bytes, connection_limit=connection_limit,
+                        control_token=control_token or None,
+                        allowed_hosts=[h for value in allowed_hosts for h in value.split(",") if h.strip()])
     try:
         app = create_app(settings)
     except (EmulatorError, StoreFileError) as exc:
@@ -100,6 +118,13 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
     click.echo(f"  {'Control plane':<28} {base}/_emulator/health")
     click.echo(f"  state: {'file ' + data if data else 'in memory (lost on exit)'}"
                f"{'' if settings.demo else ', no demo fixtures'}")
+    if control_token:
+        click.echo(f"  control plane requests need 'Authorization: Bearer <token>'; open the dashboard "
+                   f"as {base}/_emulator/#token=<token>")
+    if exposed:
+        click.echo(f"WARNING: listening on {host}: other machines can reach the emulated APIs (which take "
+                   f"the fixtures' credentials) and the control plane (which takes the control token). "
+                   f"Bind 127.0.0.1 unless that is what you want.", err=True)
     click.echo("Press Ctrl+C to stop.", err=True)
     sys.stdout.flush()
 
@@ -140,13 +165,28 @@ def _allow_open_files(needed: int) -> None:
             pass
 
 
-def _control(base_url: str, method: str, path: str, **kwargs):
+def _control(base_url: str, method: str, path: str, token: str | None = None, **kwargs):
     import requests  # only seed/export need it; serve starts faster without
 
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        return requests.request(method, base_url.rstrip("/") + path, timeout=60, **kwargs)
+        reply = requests.request(method, base_url.rstrip("/") + path, timeout=60, headers=headers, **kwargs)
     except requests.ConnectionError:
         raise click.ClickException(f"no emulator answers at {base_url}") from None
+    if reply.status_code in (401, 403):
+        raise click.ClickException(_error_of(reply))
+    return reply
+
+
+def _error_of(reply) -> str:
+    try:
+        return reply.json().get("error", reply.text)
+    except ValueError:
+        return reply.text
+
+
+TOKEN_OPTION = click.option("--control-token", envvar="EMULATOR_CONTROL_TOKEN",
+                            help="The emulator's control token, if it was started with one.")
 
 
 @cli.command()
@@ -154,26 +194,28 @@ def _control(base_url: str, method: str, path: str, **kwargs):
 @click.option("--url", envvar="EMULATOR_URL", default="http://127.0.0.1:8080", show_default=True,
               help="Base URL of a running emulator.")
 @click.option("--reset", is_flag=True, help="Forget everything before seeding.")
-def seed(fixtures_file, url: str, reset: bool) -> None:
+@TOKEN_OPTION
+def seed(fixtures_file, url: str, reset: bool, control_token: str | None) -> None:
     """Load a fixtures document into a running emulator."""
     try:
         document = json.load(fixtures_file)
     except ValueError as exc:
         raise click.ClickException(f"{fixtures_file.name} is not valid JSON: {exc}") from None
     if reset:
-        _control(url, "POST", "/_emulator/reset")
-    reply = _control(url, "POST", "/_emulator/seed", json=document)
+        _control(url, "POST", "/_emulator/reset", control_token)
+    reply = _control(url, "POST", "/_emulator/seed", control_token, json=document)
     if reply.status_code != 200:
-        raise click.ClickException(reply.json().get("error", reply.text))
+        raise click.ClickException(_error_of(reply))
     click.echo(json.dumps(reply.json()["vendors"]))
 
 
 @cli.command()
 @click.option("--url", envvar="EMULATOR_URL", default="http://127.0.0.1:8080", show_default=True,
               help="Base URL of a running emulator.")
-def export(url: str) -> None:
+@TOKEN_OPTION
+def export(url: str, control_token: str | None) -> None:
     """Print the whole state of a running emulator as a fixtures document."""
-    reply = _control(url, "GET", "/_emulator/state")
+    reply = _control(url, "GET", "/_emulator/state", control_token)
     click.echo(json.dumps(reply.json(), indent=2, ensure_ascii=False))
 
 

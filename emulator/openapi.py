@@ -43,6 +43,9 @@ class Answer:
     schema: SchemaRef | None = None
     content_type: str | None = "application/json"
     headers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: OpenAPI links: by name, ``{"operationId": …, "parameters": {name: runtime expression}}``,
+    #: the operations this answer's values feed (a reader's next call; the fuzzer's stateful phase)
+    links: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -183,7 +186,13 @@ def _operation(operation_id: str, method: str, arguments: Any, hint: Operation,
         response: dict[str, Any] = {"description": answer.description}
         if answer.content_type is not None:
             response["content"] = {answer.content_type: {"schema": answer.schema or {}}}
-        if answer.headers:
-            response["headers"] = answer.headers
+        headers = dict(answer.headers)
+        if str(status) == "405":  # every 405 names the methods the path takes (app.py)
+            headers.setdefault("Allow", {"description": "the methods this path takes",
+                                         "schema": {"type": "string"}})
+        if headers:
+            response["headers"] = headers
+        if answer.links:
+            response["links"] = answer.links
         operation["responses"][str(status)] = response
     return operation

@@ -32,3 +32,8 @@ class Settings:
     history_entry_bytes: int = 1024 * 1024
     #: connections waitress serves at once (more wait in the listen backlog)
     connection_limit: int = 1000
+    #: the control plane's token (``Authorization: Bearer <token>``); None: no token asked
+    control_token: str | None = None
+    #: Host names the control plane answers besides loopback (``.example.com``: its subdomains too;
+    #: ``*``: any)
+    allowed_hosts: list[str] = field(default_factory=list)

@@ -3,6 +3,7 @@ request journal (``journal.py``), realism's faults and settings (``realism.py``)
 and its views (``dashboard.py``), and the OpenAPI document with its docs page (``apidocs.py``)."""
 from . import apidocs as _apidocs_routes  # noqa: F401  (each registers its routes on ``control``)
 from . import dashboard as _dashboard_routes  # noqa: F401
+from . import guard as _guard  # noqa: F401  (the control plane's Host, Origin and token checks)
 from . import journal as _journal_routes  # noqa: F401
 from . import realism as _realism_routes  # noqa: F401
 from .routes import control

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
-from marshmallow import Schema
+from marshmallow import RAISE, Schema
 from marshmallow import fields as mf
 
 from .. import openapi
@@ -13,6 +13,7 @@ from ..openapi import Answer, Operation
 from ..vendors import VENDORS
 from . import schemas as s
 from ..state import current_emulator
+from .guard import OPEN_ENDPOINTS, is_control_path
 from .routes import control
 
 JSON = "application/json"
@@ -26,6 +27,8 @@ def _error(description: str) -> Answer:
 #: the answers any control route may give besides its own
 CONTROL_ERRORS: dict[int | str, Answer] = {
     400: _error("a bad request: the message says what to fix"),
+    401: _error("the control token is missing or wrong (only when the emulator has one: docs/control-plane.md)"),
+    403: _error("refused: a Host that is not loopback nor allowed, or a write from a foreign Origin"),
     404: _error("no such route, vendor, tenant or profile"),
     405: _error("the route does not take this method"),
     413: _error("the body is over the emulator's size limit"),
@@ -35,12 +38,29 @@ CONTROL_ERRORS: dict[int | str, Answer] = {
 def fixtures_document() -> type[Schema]:
     """The fixtures document (shared/fixtures-format.md): one optional section per vendor,
     each the vendor's own fixtures schema."""
-    return Schema.from_dict({v.name: mf.Nested(type(v.fixtures_schema())) for v in VENDORS},
-                            name="FixturesDocument")
+    class Strict(Schema):
+        class Meta:
+            unknown = RAISE
+
+    return type("FixturesDocument", (Strict,),
+                {v.name: mf.Nested(type(v.fixtures_schema()), allow_none=True) for v in VENDORS})
+
+
+#: ``{"<vendor>": {"<tenant>": {settings}}}``
+SETTINGS_DOCUMENT = {"type": "object", "additionalProperties": False, "properties": {
+    v.name: {"type": "object", "additionalProperties": {"type": "object"}} for v in VENDORS}}
+TENANT_EXAMPLE = {"vendor": "copernica", "tenant": "Demo Company"}
 
 
 def _page(description: str) -> Answer:
     return Answer(description, {"type": "string"}, content_type=HTML)
+
+
+#: a tenant is named with its vendor
+RESET_BODY = {"type": "object", "additionalProperties": False, "properties": {
+    "vendor": {"type": "string", "enum": [v.name for v in VENDORS], "description": "forget only this vendor's state"},
+    "tenant": {"type": "string", "description": "forget only this tenant of the vendor"}},
+    "anyOf": [{"required": ["vendor"]}, {"not": {"required": ["tenant"]}}]}
 
 
 def _operations() -> dict[str, Operation]:
@@ -49,7 +69,7 @@ def _operations() -> dict[str, Operation]:
         "control.health": Operation("Health, version and each vendor's counts", responses={
             200: Answer("ready", s.HealthOut), 503: Answer("still loading fixtures, or the data file is not being written (see data_file)",
                                          s.HealthOut)}),
-        "control.reset": Operation("Forget everything, one vendor, or one tenant", body={JSON: s.ResetBody},
+        "control.reset": Operation("Forget everything, one vendor, or one tenant", body={JSON: RESET_BODY},
                                    responses={200: Answer("reset", s.ResetOut)}),
         "control.seed": Operation("Apply a fixtures document (validated whole first)", body={JSON: document},
                                   body_required=True, responses={200: Answer("applied", s.SeedOut)}),
@@ -58,7 +78,9 @@ def _operations() -> dict[str, Operation]:
         "control.drain": Operation("Apply all deferred work that is due", responses={200: Answer("done", s.DrainOut)}),
         "control.get_clock": Operation("The emulator's clock", responses={200: Answer("the clock", s.ClockOut)}),
         "control.set_clock": Operation("Freeze, advance or resume the clock", body={JSON: {"oneOf": list(s.CLOCK_BODIES)}},
-                                       body_required=True, responses={200: Answer("the clock", s.ClockOut)}),
+                                       body_required=True, responses={
+                                           200: Answer("the clock", s.ClockOut),
+                                           409: _error("an advance that would take the clock past the year 9999")}),
         "control.dashboard": Operation("The demo dashboard (HTML)", responses={200: _page("the dashboard")}),
         "control.docs": Operation("This document, rendered (HTML)", responses={200: _page("the docs page")}),
         "control.asset": Operation("A static file of the dashboard or docs page", path_examples={"name": "dashboard.css"},
@@ -71,6 +93,8 @@ def _operations() -> dict[str, Operation]:
                                      responses={200: Answer("the profile", s.ProfileOut)}),
         "control.profile_history": Operation("Which request changed which field of a profile, before → after",
                                              query=s.ProfileQuery, responses={200: Answer("the history", s.HistoryOut)}),
+        "control.related": Operation("What a tenant holds besides profiles (services, units...)", query=s.TenantQuery,
+                                     responses={200: Answer("the tenant's sections", {"type": "object"})}),
         "control.changes": Operation("The newest changes to profiles, of all vendors", query=s.ChangesQuery,
                                      responses={200: Answer("changes", s.ChangesOut)}),
         "control.openapi_json": Operation("This OpenAPI document",
@@ -83,6 +107,28 @@ def _operations() -> dict[str, Operation]:
                                             responses={200: Answer("the count", s.CountOut)}),
         "control.find_requests": Operation("The journaled requests that match", body={JSON: s.RequestMatcher},
                                            responses={200: Answer("requests", s.RequestsOut)}),
+        "control.list_faults": Operation("Every fault and latency rule, with how often each matched and fired",
+                                         query=s.ScopeQuery, responses={200: Answer("the rules", {"type": "object"})}),
+        "control.add_fault": Operation("Add one rule to a tenant", body={JSON: s.FaultBody}, body_required=True,
+                                       responses={201: Answer("the rule as stored", {"type": "object"}, links={
+                                           name: {"operationId": op, "parameters": {"rule_id": "$response.body#/fault/id"}}
+                                           for name, op in (("GetFault", "control.get_fault.get"),
+                                                            ("DeleteFault", "control.delete_fault.delete"))})}),
+        "control.get_fault": Operation("One rule", responses={200: Answer("the rule", {"type": "object"})}),
+        "control.delete_faults": Operation("Delete every rule (of a vendor, of a tenant)", query=s.ScopeQuery,
+                                           responses={200: Answer("how many", s.DeletedOut)}),
+        "control.delete_fault": Operation("Delete one rule", responses={200: Answer("how many", s.DeletedOut)}),
+        "control.all_settings": Operation("Every tenant's settings, defaults included",
+                                          responses={200: Answer("the settings", SETTINGS_DOCUMENT)}),
+        "control.put_all_settings": Operation("Change settings of several tenants, checked whole first",
+                                              body={JSON: SETTINGS_DOCUMENT}, body_required=True,
+                                              responses={200: Answer("every tenant's settings", SETTINGS_DOCUMENT)}),
+        "control.tenant_settings": Operation("One tenant's settings", path_examples=TENANT_EXAMPLE,
+                                             responses={200: Answer("the settings", {"type": "object"})}),
+        "control.put_tenant_settings": Operation(
+            "Change the keys given (null: back to the default)", path_examples=TENANT_EXAMPLE,
+            body={JSON: {"type": "object", "description": "settings keys (docs/realism.md)"}}, body_required=True,
+            responses={200: Answer("the tenant's settings", {"type": "object"})}),
         "control.clear_requests": Operation("Forget journaled requests (all, a vendor's, a tenant's)",
                                             query=s.ClearQuery, responses={200: Answer("how many", s.DeletedOut)}),
     }
@@ -95,4 +141,19 @@ CONTROL_OPERATIONS = _operations()
 def openapi_json() -> Response:
     document: dict[str, Any] = openapi.build(current_app, request.host_url, current_emulator().vendors,
                                              CONTROL_OPERATIONS, CONTROL_ERRORS)
+    if current_emulator().settings.control_token:
+        require_control_token(document)
     return jsonify(document)
+
+
+def require_control_token(document: dict[str, Any]) -> None:
+    """An emulator started with a control token says so: every control operation but the open
+    ones (``guard.OPEN_ENDPOINTS``) needs ``Authorization: Bearer <token>``."""
+    document["components"].setdefault("securitySchemes", {})["controlToken"] = {
+        "type": "http", "scheme": "bearer", "description": "the token given with --control-token"}
+    for path, item in document["paths"].items():
+        if not is_control_path(path):
+            continue
+        for method, operation in item.items():
+            if method != "servers" and operation["operationId"].rpartition(".")[0] not in OPEN_ENDPOINTS:
+                operation["security"] = [{"controlToken": []}]

@@ -3,13 +3,14 @@
 ``GET /_emulator/requests``            filters: vendor, tenant, method, path, status, since, limit
 ``POST /_emulator/requests/count``     body: a matcher (``emulator.journal.Matcher``) → ``{"count": n}``
 ``POST /_emulator/requests/find``      body: a matcher → ``{"requests": [...]}``
-``DELETE /_emulator/requests``         all, or ``?vendor=`` (and ``&tenant=``) → ``{"deleted": n}``
+``DELETE /_emulator/requests``         all, or ``?vendor=`` and/or ``&tenant=`` → ``{"deleted": n}``
 ``GET /_emulator/requests/unmatched``  requests no emulated route answered (same filters)
 
 Lists are oldest first; ``limit`` keeps the newest ``limit``.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -20,6 +21,8 @@ from ..journal import Entry, Matcher
 from ..vendors import VENDORS, vendor_named
 from .routes import _json_body, control
 
+#: ``200`` or ``200,204``: the ``status`` filter (its pattern in the OpenAPI document too)
+STATUS_LIST = re.compile(r"[1-5][0-9][0-9](?:,[1-5][0-9][0-9])*")
 FILTERS = ("vendor", "tenant", "method", "path", "status", "since", "limit")
 
 
@@ -32,10 +35,9 @@ def _filters(extra: dict[str, Any] | None = None) -> tuple[Matcher, int | None]:
     if "vendor" in spec:
         _known_vendor(spec["vendor"])
     if "status" in request.args:
-        try:
-            spec["status"] = [int(code) for code in request.args["status"].split(",")]
-        except ValueError:
-            raise EmulatorError("'status' takes a status code, or several separated by commas") from None
+        if not STATUS_LIST.fullmatch(request.args["status"]):
+            raise EmulatorError("'status' takes a status code, or several separated by commas")
+        spec["status"] = [int(code) for code in request.args["status"].split(",")]
     limit = None
     if "limit" in request.args:
         try:
@@ -90,7 +92,5 @@ def clear_requests() -> Response:
     vendor, tenant = request.args.get("vendor"), request.args.get("tenant")
     if vendor is not None:
         _known_vendor(vendor)
-    if tenant is not None and vendor is None:
-        raise EmulatorError("'tenant' needs 'vendor' too")
     deleted = current_emulator().journal.clear(vendor, tenant)
     return jsonify({"deleted": deleted})

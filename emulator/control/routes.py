@@ -72,6 +72,8 @@ def reset() -> Response:
     unknown = set(body) - {"vendor", "tenant"}
     if unknown:
         raise EmulatorError(f"unknown key {sorted(unknown)[0]!r}; reset takes 'vendor' and 'tenant'")
+    if any(key in body and not isinstance(body[key], str) for key in ("vendor", "tenant")):
+        raise EmulatorError("'vendor' and 'tenant' take strings")
     if vendor is not None and vendor_named(vendor) is None:
         raise EmulatorError(f"unknown vendor {vendor!r}; expected one of: {', '.join(v.name for v in VENDORS)}")
     if tenant is not None and vendor is None:
@@ -109,7 +111,11 @@ def drain() -> Response:
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
 
 
-def _in_range(instant, what: str) -> None:
+#: the longest step the clock takes at once
+MAX_ADVANCE = 100 * 365 * 86400
+
+
+def _in_range(instant, what: str, status: int = 400) -> None:
     """Refuse, before anything changes, a clock the emulator could not tell the time with."""
     try:
         at = instant()
@@ -118,7 +124,7 @@ def _in_range(instant, what: str) -> None:
     except (OverflowError, ValueError):
         ok = False
     if not ok:
-        raise EmulatorError(f"{what} would put the clock outside the years 1970 to 9999")
+        raise EmulatorError(f"{what} would put the clock outside the years 1970 to 9999", status)
 
 
 @control.get("/clock")
@@ -135,9 +141,10 @@ def set_clock() -> Response:
         raise EmulatorError("send exactly one of 'freeze', 'advance', 'resume'")
     if "advance" in body:
         seconds = body["advance"]
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
-            raise EmulatorError("'advance' takes a number of seconds ≥ 0")
-        _in_range(lambda: clock.now() + timedelta(seconds=seconds), "'advance'")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= MAX_ADVANCE:
+            raise EmulatorError(f"'advance' takes a number of seconds from 0 to {MAX_ADVANCE} (100 years)")
+        # valid, but not from where the clock stands now: a conflict with its state
+        _in_range(lambda: clock.now() + timedelta(seconds=seconds), "'advance'", status=409)
         clock.advance(seconds)
     elif "freeze" in body:
         at = body["freeze"]
@@ -152,6 +159,8 @@ def set_clock() -> Response:
             clock.freeze(instant)
         else:
             raise EmulatorError("'freeze' takes true or an ISO-8601 instant")
+    elif body["resume"] is not True:
+        raise EmulatorError("'resume' takes true")
     else:
         clock.resume()
     return jsonify(clock.describe())

@@ -8,9 +8,16 @@ from marshmallow import RAISE, Schema, ValidationError, validate
 from marshmallow import fields as mf
 
 from ..errors import EmulatorError
+from ..realism.rules import RuleSchema
+from ..vendors import VENDORS
 
 #: most rows one dashboard page asks for
 MAX_PAGE = 200
+
+
+def vendor_name(**kwargs: Any) -> mf.String:
+    """A vendor's name: the control plane refuses any other (the document lists them)."""
+    return mf.String(validate=validate.OneOf([v.name for v in VENDORS]), **kwargs)
 
 
 def load_args(schema: Schema, args: Any) -> dict[str, Any]:
@@ -54,11 +61,6 @@ class ChangesQuery(Schema):
 
 
 # -- bodies --------------------------------------------------------------------------------------
-class ResetBody(Schema):
-    vendor = mf.String(metadata={"description": "forget only this vendor's state"})
-    tenant = mf.String(metadata={"description": "forget only this tenant of the vendor (needs vendor)"})
-
-
 class ClockFreeze(Schema):
     freeze = mf.Raw(required=True, metadata={
         "description": "true (freeze now) or an ISO-8601 instant",
@@ -66,7 +68,7 @@ class ClockFreeze(Schema):
 
 
 class ClockAdvance(Schema):
-    advance = mf.Float(required=True, validate=validate.Range(min=0),
+    advance = mf.Float(required=True, validate=validate.Range(min=0, max=100 * 365 * 86400),
                        metadata={"description": "seconds to move the clock forward"})
 
 
@@ -214,31 +216,34 @@ class ChangesOut(Schema):
 
 # -- the request journal (``control/journal.py``) ------------------------------------------------
 class RequestFilters(Schema):
-    vendor = mf.String()
+    vendor = vendor_name()
     tenant = mf.String()
     method = mf.String(metadata={"example": "PUT"})
     path = mf.String(metadata={"description": "equal, or a glob with *", "example": "/v3/*"})
-    status = mf.String(metadata={"description": "a status code, or several separated by commas", "example": "200,204"})
+    status = mf.String(validate=validate.Regexp(r"^[1-5][0-9][0-9](,[1-5][0-9][0-9])*$"),
+                       metadata={"description": "a status code, or several separated by commas", "example": "200,204"})
     since = mf.String(metadata={"format": "date-time"})
     limit = mf.Integer(validate=validate.Range(min=0), metadata={"description": "keep only the newest"})
 
 
 class RequestMatcher(Schema):
-    """A request pattern (``emulator.journal.Matcher``): every key given must hold."""
+    """A request pattern (``emulator.journal.Matcher``): every key given must hold. ``null`` only
+    for tenant and operation, which a journal entry holds as null (no tenant known, no route)."""
 
     vendor = mf.String()
-    tenant = mf.String()
-    operation = mf.String()
+    tenant = mf.String(allow_none=True)
+    operation = mf.String(allow_none=True)
     method = mf.String()
     path = mf.String()
-    path_regex = mf.String()
+    path_regex = mf.String(metadata={"format": "regex"})
     query = mf.Dict(keys=mf.String(), values=mf.Raw())
     form = mf.Dict(keys=mf.String(), values=mf.Raw())
-    headers = mf.Dict(keys=mf.String(), values=mf.String())
-    json = mf.Raw()
+    headers = mf.Dict(keys=mf.String(), values=mf.Raw())
+    json = mf.Raw(allow_none=True)
     body = mf.String()
     body_contains = mf.String()
-    status = mf.Raw(metadata={"description": "a status code or a list of them"})
+    status = mf.Raw(metadata={"description": "a status code or a list of them", "oneOf": [
+        {"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 1}]})
     matched = mf.Boolean()
     note = mf.String()
     since = mf.String(metadata={"format": "date-time"})
@@ -284,5 +289,18 @@ class DeletedOut(Schema):
 
 
 class ClearQuery(Schema):
-    vendor = mf.String()
+    vendor = vendor_name()
     tenant = mf.String()
+
+
+# -- realism (``control/realism.py``) ------------------------------------------------------------
+class FaultBody(RuleSchema):
+    """``POST /_emulator/faults``: one rule, scoped to one existing tenant."""
+
+    vendor = vendor_name(required=True)
+    tenant = mf.String(required=True, metadata={"example": "Demo Company"})
+
+
+class ScopeQuery(Schema):
+    vendor = vendor_name(metadata={"description": "only this vendor's rules"})
+    tenant = mf.String(metadata={"description": "only this tenant's (needs vendor)"})

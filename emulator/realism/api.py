@@ -36,8 +36,6 @@ def add_rule(emulator: Emulator, vendor: Any, tenant: Any, spec: Any) -> dict[st
 
 
 def check_scope(emulator: Emulator, vendor: str | None, tenant: str | None) -> None:
-    if tenant is not None and vendor is None:
-        raise EmulatorError("'tenant' needs 'vendor' too")
     if vendor is not None:
         emulator.realism.vendor(vendor)
 

@@ -106,7 +106,9 @@ class RuleSchema(Schema):
         unknown = RAISE
 
     id = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$"))
-    method = Methods()
+    method = Methods(metadata={"description": "a method name or a list of them", "oneOf": [
+        {"type": "string", "pattern": "^[A-Za-z]+$"},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[A-Za-z]+$"}}]})
     path = fields.String(validate=_path_pattern)
     fault = fields.Nested(FaultSchema)
     latency = fields.Nested(LatencySchema)

@@ -14,6 +14,7 @@ from flask import Flask
 from waitress.server import create_server
 
 from ..app import create_app
+from ..control.guard import is_loopback_bind
 from ..state import Emulator
 from ..settings import Settings
 
@@ -25,6 +26,9 @@ class ThreadServer:
                  settings: Settings | None = None, threads: int = 4):
         if app is None:
             app = create_app(settings or Settings(host=host, port=port))
+        if not is_loopback_bind(host) and not app.extensions["emulator"].settings.control_token:
+            raise ValueError(f"host {host!r} makes the emulator's control plane reachable from other machines: "
+                             f"give its Settings a control_token, or bind 127.0.0.1")
         self.app = app
         self._server: Any = create_server(app, host=host, port=port, threads=threads,
                                           ident="martech-emulator", clear_untrusted_proxy_headers=False)

@@ -221,3 +221,50 @@ def test_campaign_subscriptions_and_a_services_subscribers_are_shown_live(page, 
     assert made.status_code == 201
     expect(related).to_contain_text("Flash sales (SVC2) · 1 subscriber", timeout=5000)
     expect(page.locator("#detail-related")).to_contain_text("Flash sales (SVC2)")
+
+
+# -- an emulator started with a control token ------------------------------------------------------
+CONTROL_TOKEN = "dashboard-test-token"
+
+
+@pytest.fixture(scope="module")
+def token_server():
+    from conftest import LiveServer
+
+    server = LiveServer("--control-token", CONTROL_TOKEN)
+    yield server
+    server.stop()
+    server.cleanup()
+
+
+def test_with_a_token_in_the_url_fragment_the_dashboard_works_and_forgets_the_fragment(browser, token_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{token_server.base_url}/_emulator/#token={CONTROL_TOKEN}")
+    expect(page.locator("nav button[data-vendor='copernica'][data-tenant='Demo Company']")).to_be_visible()
+    assert "#" not in page.url and CONTROL_TOKEN not in page.url
+    page.fill("#advance-seconds", "60")
+    page.click("#advance")  # a write: sent with the token and the page's own Origin
+    expect(page.locator("#message")).to_contain_text("Clock advanced by 60 s")
+    clock = requests.get(f"{token_server.base_url}/_emulator/clock", timeout=10,
+                         headers={"Authorization": f"Bearer {CONTROL_TOKEN}"}).json()
+    assert clock["offset_seconds"] >= 60
+    context.close()
+
+
+def test_without_the_token_the_dashboard_asks_for_it_once(browser, token_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{token_server.base_url}/_emulator/")
+    form = page.locator("#token-form")
+    expect(form).to_be_visible()
+    expect(page.locator("#token-reason")).to_contain_text("control plane needs the control token")
+    expect(page.locator("nav button")).to_have_count(0)
+    page.fill("#token", CONTROL_TOKEN)
+    page.click("#token-form button[type=submit]")
+    expect(form).to_be_hidden()
+    expect(page.locator("nav button[data-vendor='copernica'][data-tenant='Demo Company']")).to_be_visible()
+    page.reload()  # kept for this tab
+    expect(page.locator("nav button[data-vendor='copernica'][data-tenant='Demo Company']")).to_be_visible()
+    expect(form).to_be_hidden()
+    context.close()

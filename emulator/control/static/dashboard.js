@@ -26,11 +26,37 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// -- the control token ---------------------------------------------------------------------------
+// An emulator started with --control-token wants "Authorization: Bearer <token>" on every control
+// request. The page takes it from its URL fragment (/_emulator/#token=…, never sent to the
+// server, removed from the address bar at once) or from the form shown on the first 401, and
+// keeps it in this tab's sessionStorage.
+const TOKEN_KEY = "martech-emulator-control-token";
+(function tokenFromFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.has("token")) {
+    sessionStorage.setItem(TOKEN_KEY, fragment.get("token"));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+})();
+
+function askForToken(message) {
+  const form = $("token-form");
+  if (!form.hidden) return;
+  $("token-reason").textContent = message;
+  form.hidden = false;
+  $("token").focus();
+}
+
 async function api(path, options) {
-  const response = await fetch(path, options);
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const headers = { ...((options && options.headers) || {}) };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, { ...(options || {}), headers });
   const text = await response.text();
   let body = null;
   try { body = text ? JSON.parse(text) : null; } catch (e) { body = { error: text }; }
+  if (response.status === 401) askForToken((body && body.error) || "this emulator needs its control token");
   if (!response.ok) throw new Error((body && body.error) || `${response.status} ${response.statusText}`);
   return body;
 }
@@ -249,6 +275,14 @@ async function poll() {
 // -- buttons ------------------------------------------------------------------------------------
 function wire() {
   let timer;
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
+    $("token").value = "";
+    $("token-form").hidden = true;
+    state.generation = null;
+    poll();
+  });
   $("search").addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(() => { state.q = $("search").value.trim(); state.offset = 0; refreshPage(); }, 250);

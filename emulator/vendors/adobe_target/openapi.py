@@ -6,7 +6,8 @@ errors as ``{"status", "message"}``."""
 from __future__ import annotations
 
 from ...openapi import Answer, Operation
-from .schemas import DeliveryQuerySchema, DeliveryRequestSchema, VisitorSchema
+from .schemas import (BatchStatusQuery, DeliveryQuerySchema, DeliveryRequestSchema, FetchQuery, UpdateQuery,
+                      VisitorSchema)
 
 XML = "application/xml"
 JSON = "application/json"
@@ -23,6 +24,7 @@ EDGE_ERRORS: dict[int | str, Answer] = {
     400: xml("<response><success>false</success>… with the reason"),
     403: xml("the profile API token is missing or wrong"),
     413: xml("over the size limit (8 KB GET, 60 KB POST, 50 MB batch)"),
+    405: xml("a method the path does not take"),
     414: xml("a URL over the GET size limit"),
     429: xml("over the daily quota"),
 }
@@ -38,6 +40,7 @@ FETCH_ERRORS: dict[int | str, Answer] = {
     400: xml("bad client code (ResponseErrorBody XML)"),
     403: xml("the profile API token is missing or wrong (ResponseErrorBody XML)"),
     404: Answer("no such profile (the documented JSON body)", NOT_FOUND),
+    405: xml("a method the path does not take (ResponseErrorBody XML)"),
     429: xml("over the daily quota (ResponseErrorBody XML)"),
 }
 UNEXPECTED_ERROR = {"type": "object", "required": ["status", "message"],
@@ -78,22 +81,27 @@ def edge(summary: str, ok: str, **kwargs) -> Operation:
 OPERATIONS: dict[str, Operation] = {
     "adobe_target.update": edge("Single profile update (profile.<name>=<value>; asynchronous, update-only)",
                                 "<response><success>true</success>… Request successfully submitted",
-                                body={FORM: PROFILE_PARAMS}),
+                                query=UpdateQuery, body={FORM: PROFILE_PARAMS}),
     "adobe_target.batch_update_v1": edge("Bulk profile update v1 (updates existing profiles)",
                                          "Batch submitted for processing", body={"text/plain": XML_BODY}),
     "adobe_target.batch_update_v2": edge("Bulk profile update v2 (creates profiles not found)",
                                          "Batch submitted for processing", body={"text/plain": XML_BODY}),
-    "adobe_target.batch_status": edge("A batch's status (complete, incomplete, stuck)", "the status"),
+    "adobe_target.batch_status": Operation(
+        "A batch's status (complete, incomplete, stuck)", query=BatchStatusQuery, path_examples=EXAMPLES,
+        responses={**EDGE_ERRORS, 200: xml("the status"), 404: xml("no batch with that id")}),
     "adobe_target.fetch_by_tnt_id": Operation("Fetch a profile by tntId (mboxPC)", responses=FETCH_ERRORS,
-                                              path_examples=EXAMPLES),
+                                              query=FetchQuery, path_examples=EXAMPLES),
     "adobe_target.fetch_by_third_party_id": Operation("Fetch a profile by thirdPartyId", responses=FETCH_ERRORS,
-                                                      path_examples=EXAMPLES),
+                                                      query=FetchQuery, path_examples=EXAMPLES),
     "adobe_target.fetch_by_marketing_cloud_visitor_id": Operation(
-        "Fetch a profile by marketingCloudVisitorId (ECID)", responses=FETCH_ERRORS, path_examples=EXAMPLES),
+        "Fetch a profile by marketingCloudVisitorId (ECID)", responses=FETCH_ERRORS, query=FetchQuery,
+        path_examples=EXAMPLES),
     "adobe_target.deliver": DELIVERY,
     "adobe_target.create_visitor": Operation(
         "Emulator only: Target sees a new visitor (answers its tntId)", body={JSON: VisitorSchema},
-        path_examples=EXAMPLES, responses={201: Answer("the new visitor", {"type": "object"}),
+        path_examples=EXAMPLES, responses={201: Answer("the new visitor", {"type": "object"}, links={
+            "FetchByTntId": {"operationId": "adobe_target.fetch_by_tnt_id.get",
+                             "parameters": {"tnt_id": "$response.body#/tntId", "client": "$request.path.client"}}}),
                                            400: Answer("a bad body", {"$ref": "#/components/schemas/ControlErrorOut"}),
                                            404: Answer("no such client", {"$ref": "#/components/schemas/ControlErrorOut"}),
                                            409: Answer("a visitor with that id exists", {"$ref": "#/components/schemas/ControlErrorOut"})}),

@@ -34,6 +34,10 @@ class IsoInstant(fields.String):
     """An ISO-8601 instant with an offset (``2017-08-09T18:18:04.659-04:00``), kept as written so
     that fixtures round-trip byte for byte."""
 
+    def __init__(self, **kwargs: Any):
+        kwargs["metadata"] = {"format": "date-time", **kwargs.get("metadata", {})}  # for the OpenAPI document
+        super().__init__(**kwargs)
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
@@ -237,12 +241,22 @@ class AddressSchema(_Lenient):
     referringUrl = fields.String()
 
 
+class JsonBoolean(fields.Boolean):
+    """true or false, as Target's own schema declares; not 0, 1 or "yes", which marshmallow's
+    Boolean would take (``0 in {False}`` holds in Python)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class ContextSchema(_Lenient):
     channel = fields.String(required=True, validate=validate.OneOf(["web", "mobile"]))
     address = fields.Nested(AddressSchema)
     userAgent = fields.String()
     timeOffsetInMinutes = fields.Float()
-    beacon = fields.Boolean()
+    beacon = JsonBoolean()
 
 
 class RequestDetailsSchema(_Lenient):
@@ -307,7 +321,7 @@ class DeliveryRequestSchema(_Lenient):
     requestId = fields.String(validate=validate.Length(min=1, max=128))
     impressionId = fields.String()
     id = fields.Nested(VisitorIdSchema)
-    environmentId = fields.Integer()
+    environmentId = fields.Integer(strict=True)  # int64 in the spec: a float is a 400
     property = fields.Nested(PropertySchema)
     context = fields.Nested(ContextSchema, required=True)
     execute = fields.Nested(ExecuteSchema)
@@ -334,3 +348,22 @@ class DeliveryQuerySchema(_Lenient):
 
 def _settings_schema() -> Any:
     return settings_schema(VENDOR, SETTINGS_FIELDS, fixtures=True)
+
+
+# -- query parameters, for the OpenAPI document (the routes read them as Target does) -------------
+class BatchStatusQuery(Schema):
+    batchId = fields.String(required=True, validate=validate.Length(min=1),
+                            metadata={"description": "the batch's id, from the batchUpdate answer"})
+    showDetails = fields.Boolean(metadata={"description": "true adds the update counts"})
+
+
+class FetchQuery(Schema):
+    client = fields.String(required=True, validate=validate.Regexp(CLIENT_CODE.pattern), metadata={
+        "description": "the client code; Target reads it from the Host <client>.tt.omtrdc.net, the "
+                       "emulator from this parameter when the Host does not name it", "example": "demo"})
+
+
+class UpdateQuery(Schema):
+    mboxPC = fields.String(metadata={"description": "the visitor's tntId (this or mbox3rdPartyId is required)",
+                                     "example": "1368007744041-575948.01_00"})
+    mbox3rdPartyId = fields.String(metadata={"description": "the visitor's thirdPartyId, without '+' or '/'"})

@@ -12,8 +12,16 @@ CREATED_HEADERS = {"X-Created": {"description": "the new entity's ID", "schema":
                    "X-location": {"description": "the new entity's URL", "schema": {"type": "string"}}}
 
 
-def created(what: str) -> Answer:
-    return Answer(f"{what} created (no body)", content_type=None, headers=CREATED_HEADERS)
+def created(what: str, links: dict | None = None) -> Answer:
+    return Answer(f"{what} created (no body)", content_type=None, headers=CREATED_HEADERS, links=links or {})
+
+
+#: the operations a new profile's ID (``X-Created``) feeds
+PROFILE_LINKS = {name: {"operationId": op, "parameters": {"profile_id": "$response.header.X-Created"}}
+                 for name, op in (("GetProfile", "copernica.profile.get"),
+                                  ("UpdateProfile", "copernica.update_profile.put"),
+                                  ("ProfileFields", "copernica.profile_fields.get"),
+                                  ("DeleteProfile", "copernica.delete_profile.delete"))}
 
 
 NO_CONTENT = Answer("done (no body)", content_type=None)
@@ -46,7 +54,8 @@ OPERATIONS: dict[str, Operation] = {
     "copernica.database_profile_ids": _op("IDs of a database's profiles",
                                           {200: Answer("IDs", {"type": "array", "items": {"type": "integer"}})},
                                           query=s.PagingParams),
-    "copernica.create_profile": _op("Create a profile", {201: created("profile")}, body={JSON: s.ProfileBody}),
+    "copernica.create_profile": _op("Create a profile", {201: created("profile", PROFILE_LINKS)},
+                                    body={JSON: s.ProfileBody}),
     "copernica.update_profiles": _op(
         "Update the profiles the selection matches, or create one (create=1)",
         {201: created("profile"), **PUT_DONE}, query=s.UpdateQuery, body={JSON: s.ProfileBody},
