@@ -120,7 +120,7 @@ def build(app: Flask, base_url: str) -> dict[str, Any]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         blueprint = rule.endpoint.partition(".")[0] if "." in rule.endpoint else None
         vendor = by_blueprint.get(blueprint) if blueprint else None
-        if vendor is None and blueprint != "control":
+        if vendor is None and blueprint not in ("control", "root"):
             continue  # Flask's own /static route: not part of the API
         known = vendor.openapi_operations() if vendor else CONTROL_OPERATIONS
         errors = vendor.openapi_errors() if vendor else CONTROL_ERRORS

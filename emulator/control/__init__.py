@@ -5,6 +5,7 @@ from . import apidocs as _apidocs_routes  # noqa: F401  (each registers its rout
 from . import dashboard as _dashboard_routes  # noqa: F401
 from . import journal as _journal_routes  # noqa: F401
 from . import realism as _realism_routes  # noqa: F401
+from .dashboard import root
 from .routes import control
 
-__all__ = ["control"]
+__all__ = ["control", "root"]

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Response, jsonify, request, send_from_directory
+from flask import Blueprint, Response, jsonify, request, send_from_directory, url_for
 
-from ..app import current_emulator
+from ..app import current_emulator, json_redirect
 from ..errors import EmulatorError
 from ..vendors import VENDORS, Vendor, vendor_named
 from . import schemas
@@ -24,6 +24,15 @@ from .routes import control
 STATIC = str(resources.files("emulator.control").joinpath("static"))
 
 PROFILES_QUERY, PROFILE_QUERY, CHANGES_QUERY = schemas.ProfilesQuery(), schemas.ProfileQuery(), schemas.ChangesQuery()
+
+
+#: ``/``, which no vendor owns: a browser pointed at the emulator lands on the dashboard
+root = Blueprint("root", __name__)
+
+
+@root.get("/")
+def to_dashboard() -> Response:
+    return json_redirect(url_for("control.dashboard"), 302)
 
 
 @control.get("/")

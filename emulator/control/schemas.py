@@ -86,6 +86,12 @@ class ErrorOut(Schema):
     errors = mf.Dict(keys=mf.String(), values=mf.List(mf.String()))
 
 
+class RedirectOut(Schema):
+    emulator = mf.String(required=True, metadata={"example": "martech-emulator"})
+    status = mf.Integer(required=True)
+    location = mf.String(required=True)
+
+
 class ClockOut(Schema):
     now = mf.String(required=True, metadata={"format": "date-time"})
     mode = mf.String(required=True, validate=validate.OneOf(["real", "frozen", "offset"]))
