@@ -72,7 +72,8 @@ def tenants() -> Response:
     return jsonify({
         "generation": emulator.store.generation,
         "clock": emulator.clock.describe(),
-        "vendors": [{"name": v.name, "title": v.title, "tenants": v.tenant_summaries(emulator)} for v in VENDORS],
+        "vendors": [{"name": v.name, "title": v.title, "key_name": v.profile_key_name,
+                     "time_zone": v.wire_time_zone, "tenants": v.tenant_summaries(emulator)} for v in VENDORS],
     })
 
 
@@ -90,10 +91,10 @@ def profiles() -> Response:
 def profile() -> Response:
     params = schemas.load_args(PROFILE_QUERY, request.args)
     vendor = _tenant(params)
-    detail = vendor.profile_detail(current_emulator(), params["tenant"], params["key"])
+    detail = vendor.profile_detail(current_emulator(), params["tenant"], params["key"], request.host_url)
     if detail is None:
         raise EmulatorError(f"{vendor.name} tenant {params['tenant']!r} has no profile {params['key']!r}", 404)
-    return jsonify({"vendor": vendor.name, "tenant": params["tenant"], **detail})
+    return jsonify({"vendor": vendor.name, "tenant": params["tenant"], "time_zone": vendor.wire_time_zone, **detail})
 
 
 @control.get("/profile/history")
@@ -117,4 +118,12 @@ def changes() -> Response:
 
     found = log.newest(params["limit"], params["after"], is_profiles) if log is not None else []
     last = found[-1].seq if found else params["after"]
-    return jsonify({"changes": [c.to_json() for c in found], "last": last})
+    return jsonify({"changes": [_with_vendor_key(c.to_json(), c.after or c.before) for c in found], "last": last})
+
+
+def _with_vendor_key(change: dict, doc: object) -> dict:
+    """The change's profile named by the key its vendor's users know (a PKey, not a row id)."""
+    vendor = vendor_named(change["vendor"])
+    if vendor is not None:
+        change["key"] = vendor.profile_key(current_emulator(), change["tenant"], change["key"], doc)
+    return change

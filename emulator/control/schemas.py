@@ -128,6 +128,8 @@ class TenantSummary(Schema):
 class VendorTenants(Schema):
     name = mf.String(required=True)
     title = mf.String(required=True)
+    key_name = mf.String(required=True, metadata={"description": "what the vendor calls a profile's key"})
+    time_zone = mf.String(required=True, metadata={"description": "the time zone of the times in the vendor's answers"})
     tenants = mf.List(mf.Nested(TenantSummary), required=True)
 
 
@@ -158,7 +160,12 @@ class ProfileOut(Schema):
     tenant = mf.String(required=True)
     key = mf.String(required=True)
     title = mf.String(required=True)
-    document = mf.Dict(required=True, metadata={"description": "the profile in the vendor's own wire shape"})
+    time_zone = mf.String(required=True, metadata={"description": "the time zone of the times in the vendor's answers"})
+    request = mf.String(required=True, allow_none=True,
+                        metadata={"description": "the vendor's own read call for this profile (null: the vendor has none)"})
+    status = mf.Integer(required=True, allow_none=True, metadata={"description": "the status that call answers"})
+    document = mf.Raw(required=True, metadata={"description": "exactly what that call answers (JSON, or the "
+                                                             "error body's text); the stored document when there is no call"})
 
 
 class FieldChange(Schema):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import errors, fixtures, model
+from . import errors, fixtures, model, pkeys
 
 if TYPE_CHECKING:
     from ...app import Emulator
@@ -29,7 +30,27 @@ class AdobeCampaign(Vendor):
     security_schemes = {"adobeIoToken": {"type": "http", "scheme": "bearer", "description": "an IMS access token"},
                         "adobeIoApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
     security = [{"adobeIoToken": [], "adobeIoApiKey": []}]
-    profile_columns = ("firstName", "lastName", "email", "lastModified", "PKey")
+    profile_columns = ("firstName", "lastName", "email", "lastModified")
+    profile_key_name = "PKey"
+
+    def profile_key(self, emulator: Emulator, tenant: str, store_key: str, doc: Any = None) -> str:
+        doc = doc if doc is not None else emulator.store.peek(self.name, tenant, self.profile_collection, store_key)
+        return doc["PKey"] if doc is not None else store_key
+
+    def store_key(self, emulator: Emulator, tenant: str, key: str) -> str:
+        return pkeys.store_key_for(tenant, key)
+
+    def profile_read(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        """``GET …/profileAndServices/profile/<PKey>`` through the model's own read."""
+        if emulator.store.peek(self.name, tenant, self.profile_collection, self.store_key(emulator, tenant, key)) is None:
+            return None
+        base = f"{base_url.rstrip('/')}/{quote(tenant, safe='@')}/campaign"
+        campaign = model.Campaign(emulator.store, emulator.clock, tenant, base)
+        try:
+            document, status = campaign.get(key, "profileAndServices", False), 200
+        except errors.CampaignError as exc:
+            document, status = exc.body(), exc.status
+        return {"request": f"GET {campaign.href('profileAndServices', key)}", "status": status, "document": document}
 
     def openapi_operations(self) -> dict:
         from .openapi import OPERATIONS
