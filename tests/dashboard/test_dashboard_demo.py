@@ -77,6 +77,7 @@ def test_the_feed_is_bounded_newest_first_and_recent_changes_stay_in_view(dashbo
     expect(page.locator("#changes > li").first).to_contain_text("fields.firstname: N28 → N29")
     assert _box(page, "#changes > li >> nth=0")["y"] + 40 < 900  # the newest change is on screen
 
+    expect(feed.first).to_contain_text("Copernica REST API v3 · Demo Company")  # the title, not "copernica"
     page.click("#feed-more")
     expect(feed).to_have_count(28)
     assert _box(page, "#changes-title")["y"] + _box(page, "#changes-title")["height"] < 900

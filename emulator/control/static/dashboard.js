@@ -209,7 +209,7 @@ function renderFeed(entries) {
     el("span", { class: "method" }, e.method),
     el("span", { class: "path", title: e.path }, e.path),
     el("span", { class: `status-${String(e.status)[0]}` }, e.status),
-    el("span", { class: "meta" }, `#${e.id} · ${time(e.time)} · ${e.vendor}${e.tenant ? " · " + e.tenant : ""}` +
+    el("span", { class: "meta" }, `#${e.id} · ${time(e.time)} · ${vendorTitle(e.vendor)}${e.tenant ? " · " + e.tenant : ""}` +
       (e.note ? ` · ${e.note}` : "")))));
 }
 
