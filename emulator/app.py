@@ -7,81 +7,23 @@ error. No request ever gets Flask's HTML error page.
 from __future__ import annotations
 
 import logging
-import threading
 from http import HTTPStatus
-from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import RequestRedirect
 
-from . import changelog, journal, seeding
-from .clock import Clock
-from .deferred import WorkQueue
-from .errors import EMULATOR, EmulatorError, emulator_error
+from . import changelog, journal_hooks
+from .control import control, root
+from .errors import EmulatorError, emulator_error, json_redirect
+from .realism import hook as realism_hook
 from .settings import Settings
+from .state import Emulator
 from .store import Store
 from .vendors import VENDORS, vendor_for_path
-from .realism import hook as realism_hook
-from .realism.core import Realism
 
 log = logging.getLogger(__name__)
-
-
-class Emulator:
-    """The state behind one app: store, clock, deferred work and settings."""
-
-    def __init__(self, settings: Settings, store: Store | None = None):
-        self.settings = settings
-        self.store = store if store is not None else Store(settings.data, settings.flush_interval)
-        self.clock = Clock()
-        self.work = WorkQueue(self.clock, batch_lock=self.store.lock)
-        if settings.history_size > 0 and self.store.changes is None:
-            self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now)
-        self.journal = journal.Journal(settings.journal_size)
-        self.vendors = VENDORS
-        self.realism = Realism(self)  # per-tenant settings, faults, latency, quotas
-        self.ready = threading.Event()
-        self._closed = False
-
-    def load_start_fixtures(self) -> None:
-        """Demo and ``--fixtures`` documents, but only into an empty store: a data file that
-        already holds state is never overwritten by the seeds it was made from."""
-        if any(self.store.tenants(v.name) for v in self.vendors):
-            return
-        documents: list[Any] = []
-        if self.settings.demo:
-            documents.append(seeding.demo_fixtures())
-        documents.extend(seeding.read_fixtures_file(path) for path in self.settings.fixtures)
-        for document in documents:  # validate every file before applying any
-            seeding.validate(document)
-        token = changelog.change_origin.set({"label": "fixtures loaded at start"})
-        try:
-            for document in documents:
-                seeding.apply(self, document)
-        finally:
-            changelog.change_origin.reset(token)
-
-    def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
-        self.work.clear()
-        self.journal.clear(vendor, tenant)
-        self.realism.reset(vendor, tenant)
-        for v in self.vendors:
-            if vendor is None or v.name == vendor:
-                v.reset(self, tenant)
-
-    def close(self) -> None:
-        """Apply due deferred work, then write the data file. Safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
-        self.work.stop()
-        self.store.close()
-
-
-def current_emulator() -> Emulator:
-    return current_app.extensions["emulator"]
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
@@ -89,12 +31,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
-    emulator = Emulator(settings, store)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    emulator = Emulator(settings, VENDORS, store)
     app.extensions["emulator"] = emulator
-
-    from .control import control, root
 
     app.register_blueprint(control)
     app.register_blueprint(root)
@@ -104,7 +44,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.wsgi_app = _ReasonPhrases(_VendorPaths(app.wsgi_app))  # type: ignore[method-assign]
     _register_error_handlers(app)
     changelog.register_hooks(app)  # who changed what (before the journal's hooks: see changelog)
-    journal.register_hooks(app)  # the request journal (emulator/journal.py)
+    journal_hooks.register(app)  # the request journal (emulator/journal.py, journal_hooks.py)
     # after the journal's hooks: its after_request then runs after ours and records our notes
     realism_hook.register(app)  # faults, latency and quotas on vendor paths (emulator/realism/)
     if load_fixtures:
@@ -187,10 +127,3 @@ def _register_error_handlers(app: Flask) -> None:
         return emulator_error(f"emulator bug: {type(exc).__name__}: {exc}", 500)
 
 
-
-def json_redirect(location: str, status: int = 302) -> Response:
-    """A redirect a browser follows, with a JSON body an API client can read."""
-    response = jsonify({"emulator": EMULATOR, "status": status, "location": location})
-    response.status_code = status
-    response.headers["Location"] = location
-    return response

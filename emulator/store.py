@@ -37,10 +37,10 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from .changelog import ChangeLog
+from .jsondoc import Doc
 
 __all__ = ["Store", "StoreFileError"]
 
-Doc = dict[str, Any]
 
 
 class StoreFileError(Exception):

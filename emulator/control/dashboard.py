@@ -15,8 +15,8 @@ from importlib import resources
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory, url_for
 
-from ..app import current_emulator, json_redirect
-from ..errors import EmulatorError
+from ..errors import EmulatorError, json_redirect
+from ..state import current_emulator
 from ..vendors import VENDORS, Vendor, vendor_named
 from . import schemas
 from .routes import control

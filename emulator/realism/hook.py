@@ -2,7 +2,7 @@
 
 It runs before the vendor's routes (and before their authentication), on vendor paths only:
 a faulted or throttled request is answered here, so the view never runs and a faulted write
-changes nothing. What it did is left in ``flask.g.emulator_note`` for the request journal.
+changes nothing. What it did is left in ``requestnotes.current()`` for the request journal.
 
 Two things need care under waitress, where the emulator is served:
 
@@ -25,9 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
-from ..vendors import vendor_for_path
+from .. import requestnotes
+from ..state import current_emulator
 from .rules import Decision
 
 if TYPE_CHECKING:
@@ -37,14 +38,12 @@ _lent_lock = threading.Lock()
 
 
 def register(app: Flask) -> None:
-    from ..app import current_emulator
-
     @app.before_request
     def _realism() -> Response | None:
-        vendor = vendor_for_path(request.path)
+        emulator = current_emulator()
+        vendor = emulator.vendors.for_path(request.path)
         if vendor is None:
             return None
-        emulator = current_emulator()
         realism = emulator.realism
         if not realism.watched(vendor.name):
             return None
@@ -66,19 +65,9 @@ def register(app: Flask) -> None:
                                  f"last 24 h; the next one is allowed in {check.retry_after:.0f} s)"
                                  if limit else "quota: daily_call_limit 0, no call is allowed")
                     answer = vendor.fault_response(request, "quota")
-        if notes:
-            g.realism_notes = notes
-            g.emulator_note = "; ".join(notes)
+        for note in notes:  # before the view's own notes, which it adds after this hook
+            requestnotes.current().add(note)
         return answer
-
-    @app.after_request
-    def _realism_notes(response: Response) -> Response:
-        """Keep the hook's notes when the view (which ran after a delay) set its own."""
-        notes = g.get("realism_notes")
-        own = g.get("emulator_note")
-        if notes and own is not None and own != "; ".join(notes):
-            g.emulator_note = "; ".join([*notes, *(own if isinstance(own, (list, tuple)) else [own])])
-        return response
 
 
 def fault_answer(vendor: Vendor, decision: Decision) -> Response:

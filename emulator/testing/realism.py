@@ -16,13 +16,15 @@ from ..errors import EmulatorError
 from ..realism import api
 
 if TYPE_CHECKING:
-    from ..app import Emulator
+    from ..state import Emulator
 
 
 class RealismMixin:
     """Mixed into ``EmulatorHandle``; ``emulator`` is the handle's ``Emulator``."""
 
-    emulator: Emulator
+    @property
+    def emulator(self) -> Emulator:
+        raise NotImplementedError
 
     def add_fault(self, vendor: str, tenant: str, **rule: Any) -> dict[str, Any]:
         """Add a rule (``fault=``, ``latency=``, ``method=``, ``path=``, ``probability=``,

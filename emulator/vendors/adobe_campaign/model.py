@@ -29,7 +29,7 @@ from ...clock import Clock
 from ...store import Store
 from . import errors, metadata, pkeys
 from .errors import CampaignError
-from .paths import FILTERS, Target
+from .paths import FILTERS, ResourcePath
 from .schemas import (BLACKLIST_FLAGS, DEFAULT_THUMBNAIL, FIELDS_BY_NAME, POSTAL_ADDRESS, FieldSpec,
                       first_error, format_datetime, resource_fields, specs_of, write_schema)
 
@@ -216,7 +216,7 @@ class Campaign:
                 self.store.put(NS, self.org, TOMBSTONES, key, {"PKey": doc["PKey"]})
 
     # -- collections ------------------------------------------------------------------------
-    def collection(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
+    def collection(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         """The answer to a GET on ``profile[/…]``, with what it is: ``"profile"`` (one PKey),
         ``"list"`` (a page of profiles or of one field's values), ``"count"`` or ``"metadata"``.
         Raises Campaign's error for paths it does not have."""
@@ -245,7 +245,7 @@ class Campaign:
             raise errors.unknown_route()
         raise errors.malformed_pkey(head)
 
-    def pkey_of(self, target: Target) -> str:
+    def pkey_of(self, target: ResourcePath) -> str:
         """The PKey a PATCH or DELETE addresses; anything else is a route Campaign has not."""
         segs = target.segments
         if len(segs) != 1 or target.count:
@@ -261,7 +261,7 @@ class Campaign:
     def _spec(self, name: str, ext: bool) -> FieldSpec:
         return next(f for f in self.fields(ext) if f.name == name)
 
-    def _listing(self, target: Target, filters: list[str], field: str | None,
+    def _listing(self, target: ResourcePath, filters: list[str], field: str | None,
                  params: dict[str, str]) -> tuple[str, Any]:
         match = self._matcher(filters, params)
         order = self._order(params.get("_order"), target.ext)

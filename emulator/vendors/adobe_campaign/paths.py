@@ -18,7 +18,9 @@ FILTERS = ("byEmail", "byText")
 
 
 @dataclass(frozen=True)
-class Target:
+class ResourcePath:
+    """Which resource a path under ``/campaign/`` names: the API, the resource, what follows it."""
+
     api: str = ""
     resource: str = ""  # "profile" | "resourceType" | "" (the API itself)
     segments: tuple[str, ...] = field(default_factory=tuple)  # after the resource, no empties
@@ -29,7 +31,7 @@ class Target:
         return APIS.get(self.api, False)
 
 
-def parse(rest: str) -> Target | None:
+def parse(rest: str) -> ResourcePath | None:
     """The target of ``rest`` (the path after ``/campaign/``), or None for a path Campaign has
     no route for."""
     if rest.endswith(".json"):
@@ -45,7 +47,7 @@ def parse(rest: str) -> Target | None:
         count = True
         tail = tail[:-1]
     if not tail:
-        return None if count else Target(api, "", (), False)  # the API's list of resources
+        return None if count else ResourcePath(api, "", (), False)  # the API's list of resources
     resource, segments = tail[0], tuple(tail[1:])
     if resource.endswith(".json"):
         resource = resource[: -len(".json")]
@@ -55,4 +57,4 @@ def parse(rest: str) -> Target | None:
         return None
     if "_count" in segments:
         return None
-    return Target(api, resource, segments, count)
+    return ResourcePath(api, resource, segments, count)

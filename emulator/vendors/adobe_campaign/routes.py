@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 from werkzeug.routing import BaseConverter, ValidationError
 
-from ...app import current_emulator
+from ... import requestnotes
+from ...state import current_emulator
 from . import errors, model, paths
 from .errors import CampaignError, json_response
 
@@ -54,11 +55,11 @@ def handle(org: str, rest: str) -> Response:
         return _answer(campaign, target)
     except CampaignError as exc:
         if exc.unmatched:  # one catch-all route answers every path: tell the journal
-            g.emulator_unmatched = True
+            requestnotes.current().unmatched = True
         return exc.render()
 
 
-def _answer(campaign: model.Campaign, target: paths.Target) -> Response:
+def _answer(campaign: model.Campaign, target: paths.ResourcePath) -> Response:
     method = request.method
     if target.resource == "":
         if method != "GET":

@@ -9,7 +9,7 @@ from .errors import CopernicaError
 from .model import VENDOR, Account, field_values
 
 if TYPE_CHECKING:
-    from ...app import Emulator
+    from ...state import Emulator
 
 #: field columns shown in the table (the database's first fields); the detail shows them all
 FIELD_COLUMNS = 5
