@@ -226,12 +226,13 @@ async function poll() {
   try {
     const [tenants, feed] = await Promise.all([api("tenants"), api(`requests?limit=${state.feedShown}`)]);
     renderClock(tenants.clock);
-    renderFeed(feed.requests);
-    if (tenants.generation !== state.generation) {
+    const changed = tenants.generation !== state.generation;
+    if (changed) {
       state.generation = tenants.generation;
-      renderTenants(tenants);
-      await Promise.all([refreshPage(), refreshDetail(), refreshChanges()]);
+      renderTenants(tenants);  // first: the feed and the changes name vendors by these titles
     }
+    renderFeed(feed.requests);
+    if (changed) await Promise.all([refreshPage(), refreshDetail(), refreshChanges()]);
   } catch (e) {
     // the emulator restarting: keep polling quietly
   } finally {
