@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, unquote_plus
 
 from flask import g, request
 
+from . import jsoninput
 from .errors import EmulatorError
 
 log = logging.getLogger(__name__)
@@ -120,9 +121,9 @@ class Entry:
         """The body parsed as JSON, or ``NOT_JSON``."""
         if self.body_truncated or not self.body.strip():
             return NOT_JSON
-        try:
-            return json.loads(self.body)
-        except ValueError:
+        try:  # the emulator's parser: a recorded body nested thousands deep is "not JSON"
+            return jsoninput.loads(self.body)
+        except jsoninput.JsonInputError:
             return NOT_JSON
 
     def form(self) -> dict[str, list[str]]:
@@ -261,7 +262,8 @@ def _compact(value: Any) -> str:
 class Matcher:
     """A request pattern, as JSON. Every given key must hold; absent keys match anything.
 
-    ``vendor``, ``tenant``, ``operation``: equal. ``method``: equal, any case. ``path``: equal, or
+    ``vendor``, ``tenant``, ``operation``: equal (``tenant`` and ``operation`` may be null: no
+    tenant known, no emulated route). ``method``: equal, any case. ``path``: equal, or
     a glob when it contains ``*``. ``path_regex``: ``re.fullmatch``. ``query`` / ``form``:
     ``{name: value | [values]}``, each value among the request's values for that name
     (``fields[]`` also matches ``fields[0]``, ``fields[1]``…). ``headers``: ``{name: value}``,
@@ -283,8 +285,10 @@ class Matcher:
         self.spec = dict(spec)
         for key in ("vendor", "tenant", "operation", "method", "path", "path_regex", "body",
                     "body_contains", "note"):
-            if key in spec and spec[key] is not None and not isinstance(spec[key], str):
-                raise EmulatorError(f"matcher key {key!r} takes a string")
+            # null only where an entry holds null: no tenant known, no emulated route answered
+            nullable = key in ("tenant", "operation")
+            if key in spec and not isinstance(spec[key], str) and not (nullable and spec[key] is None):
+                raise EmulatorError(f"matcher key {key!r} takes a string" + (" or null" if nullable else ""))
         for key in ("query", "form", "headers"):
             if key in spec and not isinstance(spec[key], dict):
                 raise EmulatorError(f"matcher key {key!r} takes an object of name: value")

@@ -1,4 +1,4 @@
-"""Retake the README's screenshots of the dashboard and the API docs page.
+"""Retake the screenshots (shown in docs/dashboard.md) of the dashboard and the API docs page.
 
 Starts an emulator with the demo fixtures (waitress, in-process), runs the README's examples
 against it while the dashboard is open, and photographs the pages with Debian's chromium

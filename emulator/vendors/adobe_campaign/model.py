@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode
 
 from marshmallow import ValidationError
 
+from ... import jsoninput
 from ...clock import Clock
 from ...store import Store
 from . import errors, metadata, pkeys
@@ -78,16 +79,12 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise errors.generic(f"The request body is not valid JSON: {exc}.") from None
+        body = jsoninput.loads(raw)
+    except jsoninput.JsonInputError as exc:
+        raise errors.generic(f"The request body is not valid JSON: {exc.reason}.") from None
     if not isinstance(body, dict):
         raise errors.generic("The request body must be a JSON object of profile properties.")
     return body
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 # -- the resource ------------------------------------------------------------------------------

@@ -348,7 +348,7 @@ def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: An
         field = by_name.get(str(key).lower())
         if field is None:
             continue  # unknown fields are silently ignored
-        new = normalize(field["type"], value, choices_of(field))
+        new = normalize(field["type"], value, choices_of(field), field.get("length"))
         if new != current[field["name"]]:
             changed = True
         current[field["name"]] = new
