@@ -143,9 +143,17 @@ class Vendor:
 
     def profile_detail(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
         """``{"key", "title", "request", "status", "document"}`` for one profile (``profile_read``
-        with a title); None when there is no such profile."""
+        with a title); None when there is no such profile. A vendor may add ``"related":
+        [{"title", "items": [str]}]``: short lists shown under the document (a Campaign
+        profile's subscriptions)."""
         read = self.profile_read(emulator, tenant, key, base_url)
         return None if read is None else {"key": key, "title": f"{self.profile_key_name} {key}", **read}
+
+    def tenant_related(self, emulator: Emulator, tenant: str) -> list[dict[str, Any]]:
+        """What a tenant holds besides profiles, for the dashboard: ``[{"title", "items":
+        [{"title", "details": [str]}]}]`` (Campaign's services, each with its subscribers).
+        Empty for a vendor with nothing more to show."""
+        return []
 
     def profile_history(self, emulator: Emulator, tenant: str, key: str) -> list[dict[str, Any]]:
         """The profile's changes, oldest first: which request changed which field, before →

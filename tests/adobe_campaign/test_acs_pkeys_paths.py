@@ -52,6 +52,6 @@ def test_paths():
     assert parse(f"profileAndServices/profile/{AMY}.json").segments == (AMY,)
     assert parse("profileAndServices/resourceType/profile").resource == "resourceType"
     assert parse("profileAndServicesExt/") == paths.ResourcePath("profileAndServicesExt", "", (), False)
-    for bad in ("", "profileAndServices/_count", "profileAndServices/service", "nope/profile",
+    for bad in ("", "profileAndServices/_count", "profileAndServices/delivery", "nope/profile",
                 "profileAndServices/resourceType/profile/_count", "profileAndServices/profile/_count/x"):
         assert parse(bad) is None, bad

@@ -199,3 +199,25 @@ def test_a_target_visitor_appears_from_a_delivery_call_and_changes_through_the_u
     expect(newest).to_contain_text("jazz → blues")
     expect(page.locator("#feed li").first).to_contain_text("/m2/demo/profile/update")
     assert navigations == []
+
+
+def test_campaign_subscriptions_and_a_services_subscribers_are_shown_live(page, live_server):
+    base = live_server.base_url
+    acs = f"{base}/demo-org/campaign/profileAndServices"
+    page.click("nav button[data-vendor='adobe_campaign'][data-tenant='demo-org']")
+    related = page.locator("#related")
+    expect(related).to_contain_text("Sport Newsletter (SVC1) · 1 subscriber")
+    expect(related).to_contain_text("Amy Dakota (amy.dakota@mail.com)")
+    expect(related).to_contain_text("Flash sales (SVC2) · 0 subscribers")
+    page.fill("#search", "amy.dakota")
+    page.locator("#profiles tbody tr").first.click()
+    expect(page.locator("#detail-related")).to_contain_text("Sport Newsletter (SVC1) · since 2019-03-26")
+
+    svc2 = requests.get(f"{acs}/service/SVC2", headers=ACS, timeout=10).json()
+    amy = requests.get(f"{acs}/profile/byEmail", params={"email": "amy.dakota@mail.com"}, headers=ACS,
+                       timeout=10).json()["content"][0]
+    made = requests.post(svc2["subscriptions"]["href"], json={"subscriber": {"PKey": amy["PKey"]}}, headers=ACS,
+                         timeout=10)
+    assert made.status_code == 201
+    expect(related).to_contain_text("Flash sales (SVC2) · 1 subscriber", timeout=5000)
+    expect(page.locator("#detail-related")).to_contain_text("Flash sales (SVC2)")

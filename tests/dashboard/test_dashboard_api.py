@@ -200,7 +200,7 @@ def test_the_profile_view_is_each_vendors_own_read_answer(client):
     assert pkey.startswith("@") and rows[0]["cells"]["PKey"] == pkey
     view = client.get("/_emulator/profile", query_string={"vendor": "adobe_campaign", "tenant": "demo-org",
                                                           "key": pkey}).get_json()
-    path = f"/demo-org/campaign/profileAndServices/profile/{pkey}"
+    path = f"/demo-org/campaign/profileAndServicesExt/profile/{pkey}"
     assert view["request"] == f"GET http://localhost{path}" and view["status"] == 200
     assert view["document"] == client.get(path, headers=acs).get_json()
     history = client.get("/_emulator/profile/history", query_string={
@@ -236,3 +236,23 @@ def test_recent_changes_name_campaign_profiles_by_pkey(client):
     assert created.status_code == 201
     newest = client.get("/_emulator/changes?limit=1").get_json()["changes"][-1]
     assert (newest["vendor"], newest["key"], newest["action"]) == ("adobe_campaign", created.get_json()["PKey"], "created")
+
+
+def test_a_campaign_profile_shows_its_subscriptions_and_a_service_its_subscribers(client):
+    acs = {"vendor": "adobe_campaign", "tenant": "demo-org"}
+    amy = client.get("/_emulator/profiles", query_string={**acs, "q": "amy.dakota"}).get_json()["rows"][0]
+    detail = client.get("/_emulator/profile", query_string={**acs, "key": amy["key"]}).get_json()
+    assert detail["title"] == "Amy Dakota (amy.dakota@mail.com)"
+    assert detail["document"]["orgUnit"] is None  # the Ext wire shape, hrefs on the emulator
+    assert detail["document"]["subscriptions"]["href"] == (  # as GET answers it: on this emulator
+        f"http://localhost/demo-org/campaign/profileAndServicesExt/profile/{amy['key']}/subscriptions/")
+    assert detail["related"] == [{"title": "Subscriptions",
+                                  "items": ["Sport Newsletter (SVC1) · since 2019-03-26 08:58:04.764Z"]}]
+    sections = client.get("/_emulator/related", query_string=acs).get_json()["sections"]
+    assert sections == [{"title": "Services", "items": [
+        {"title": "Sport Newsletter (SVC1) · 1 subscriber", "details": ["Amy Dakota (amy.dakota@mail.com)"]},
+        {"title": "Flash sales (SVC2) · 0 subscribers", "details": []},
+        {"title": "Product updates (SVC3) · 0 subscribers", "details": []}]}]
+    assert client.get("/_emulator/related", query_string=DEMO).get_json()["sections"] == []
+    missing = client.get("/_emulator/related", query_string={"vendor": "adobe_campaign", "tenant": "nope"})
+    assert missing.status_code == 404

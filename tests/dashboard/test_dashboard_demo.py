@@ -130,7 +130,7 @@ def test_the_detail_is_exactly_the_vendors_get_under_keys_users_know(dashboard, 
     assert keys and all(k.startswith("@") for k in keys)  # PKeys, not internal row keys
     expect(page.locator("#profiles thead th").first).to_have_text("PKey")
     page.locator("#profiles tbody tr").first.click()
-    url = f"{base}/demo-org/campaign/profileAndServices/profile/{keys[0]}"
+    url = f"{base}/demo-org/campaign/profileAndServicesExt/profile/{keys[0]}"
     expect(page.locator("#detail-request")).to_have_text(f"GET {url} → 200")
     shown = json.loads(page.locator("#detail-document").text_content())
     assert shown == requests.get(url, headers=ACS, timeout=10).json()

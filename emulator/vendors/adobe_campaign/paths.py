@@ -7,14 +7,17 @@ the path. The grammar is small but has corners clients depend on:
 * a trailing slash is the same resource (Adobe's SDK lists and creates at ``profile/``);
 * ``_count`` may follow one or two slashes: the documented ``count.href`` of a plain
   collection is ``…/profile//_count?…``, of a filtered one ``…/profile/byChannel/_count?…``;
-* several filters chain: ``profile/byEmail/byText?email=…&text=…``.
+* several filters chain: ``profile/byEmail/byText?email=…&text=…``;
+* collections sit under records: ``profile/<PKEY>/subscriptions/``,
+  ``service/<PKEY>/subscriptions/<PKEY>``, ``history/<PKEY>/events/``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 APIS = {"profileAndServices": False, "profileAndServicesExt": True}  # name -> is the Ext resource
-FILTERS = ("byEmail", "byText")
+#: the resources under each API (``orgUnitBase`` answers on the Ext API only, which the model checks)
+RESOURCES = ("profile", "service", "history", "orgUnitBase", "resourceType")
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class ResourcePath:
     """Which resource a path under ``/campaign/`` names: the API, the resource, what follows it."""
 
     api: str = ""
-    resource: str = ""  # "profile" | "resourceType" | "" (the API itself)
+    resource: str = ""  # one of RESOURCES, or "" (the API itself)
     segments: tuple[str, ...] = field(default_factory=tuple)  # after the resource, no empties
     count: bool = False
 
@@ -51,7 +54,7 @@ def parse(rest: str) -> ResourcePath | None:
     resource, segments = tail[0], tuple(tail[1:])
     if resource.endswith(".json"):
         resource = resource[: -len(".json")]
-    if resource not in ("profile", "resourceType"):
+    if resource not in RESOURCES:
         return None
     if resource == "resourceType" and count:
         return None

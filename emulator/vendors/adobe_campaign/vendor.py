@@ -9,12 +9,16 @@ from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import errors, fixtures, model, pkeys, routes
+from . import errors, fixtures, model, pkeys, records, routes
+from .services import title as service_title
 from .openapi import ERRORS, OPERATIONS
-from .schemas import FixturesSchema
+from .fixtures_schema import FixturesSchema
 
 if TYPE_CHECKING:
     from ...state import Emulator
+
+#: subscribers named per service in the dashboard
+SUBSCRIBERS_SHOWN = 20
 
 _ORG_IN_PATH = re.compile(r"^/(?!_emulator(?:/|$))([^/]+)/campaign(?:/|$)")
 
@@ -39,16 +43,17 @@ class AdobeCampaign(Vendor):
         return pkeys.store_key_for(tenant, key)
 
     def profile_read(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
-        """``GET …/profileAndServices/profile/<PKey>`` through the model's own read."""
+        """``GET …/profileAndServicesExt/profile/<PKey>`` (custom fields included) through the
+        model's own read."""
         if emulator.store.peek(self.name, tenant, self.profile_collection, self.store_key(emulator, tenant, key)) is None:
             return None
         base = f"{base_url.rstrip('/')}/{quote(tenant, safe='@')}/campaign"
         campaign = model.Campaign(emulator.store, emulator.clock, tenant, base)
         try:
-            document, status = campaign.get(key, "profileAndServices", False), 200
+            document, status = campaign.get(key, "profileAndServicesExt", True), 200
         except errors.CampaignError as exc:
             document, status = exc.body(), exc.status
-        return {"request": f"GET {campaign.href('profileAndServices', key)}", "status": status, "document": document}
+        return {"request": f"GET {campaign.href('profileAndServicesExt', key)}", "status": status, "document": document}
 
     def openapi_operations(self) -> dict:
         return OPERATIONS
@@ -61,6 +66,9 @@ class AdobeCampaign(Vendor):
 
     def fixtures_schema(self) -> Schema:
         return FixturesSchema()
+
+    def check_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
+        fixtures.check(emulator.store, data)
 
     def load_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
         with emulator.store.transaction():
@@ -79,8 +87,46 @@ class AdobeCampaign(Vendor):
 
     def counts(self, emulator: Emulator) -> dict[str, int]:
         tenants = self.tenants(emulator)
+        store = emulator.store
         return {"tenants": len(tenants),
-                "profiles": sum(emulator.store.count(self.name, t, model.PROFILES) for t in tenants)}
+                "profiles": sum(store.count(self.name, t, records.PROFILES) for t in tenants),
+                "services": sum(store.count(self.name, t, records.SERVICES) for t in tenants),
+                "subscriptions": sum(store.count(self.name, t, records.SUBSCRIPTIONS) for t in tenants)}
+
+    # -- dashboard --------------------------------------------------------------------------------
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        """The profile as ``profileAndServicesExt`` returns it (``profile_read``), and its
+        subscriptions."""
+        store_key = self.store_key(emulator, tenant, key)
+        doc = emulator.store.get(self.name, tenant, records.PROFILES, store_key)
+        read = self.profile_read(emulator, tenant, key, base_url)
+        if doc is None or read is None:
+            return None
+        campaign = model.Campaign(emulator.store, emulator.clock, tenant, f"/{tenant}/campaign")
+        items = []
+        for _, sub in campaign.subscriptions.of("profile", store_key):
+            service = emulator.store.peek(self.name, tenant, records.SERVICES, sub["service"]) or {}
+            items.append(f"{service_title(service)} · since {sub['created']}")
+        return {"key": key, "title": model.title(doc) or doc["PKey"], **read,
+                "related": [{"title": "Subscriptions", "items": items}]}
+
+    def tenant_related(self, emulator: Emulator, tenant: str) -> list[dict[str, Any]]:
+        """The organization's services, each with its subscribers (one pass over the
+        subscriptions; at most ``SUBSCRIBERS_SHOWN`` names per service)."""
+        store = emulator.store
+        subscribers: dict[str, list[str]] = {}
+        for sub in store.search(self.name, tenant, records.SUBSCRIPTIONS):
+            subscribers.setdefault(sub["service"], []).append(sub["subscriber"])
+        items = []
+        for service in store.search(self.name, tenant, records.SERVICES):
+            keys = subscribers.get(str(service.doc_id), [])
+            names = [model.title(store.peek(self.name, tenant, records.PROFILES, k) or {}) or k
+                     for k in keys[:SUBSCRIBERS_SHOWN]]
+            if len(keys) > SUBSCRIBERS_SHOWN:
+                names.append(f"… and {len(keys) - SUBSCRIBERS_SHOWN} more")
+            items.append({"title": f"{service_title(service)} · {len(keys)} subscriber"
+                                   f"{'' if len(keys) == 1 else 's'}", "details": names})
+        return [{"title": "Services", "items": items}]
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
         base = base_url.rstrip("/")
@@ -91,7 +137,7 @@ class AdobeCampaign(Vendor):
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
         match = _ORG_IN_PATH.match(request.path)
-        if match and model.organization(emulator.store, match.group(1)) is not None:
+        if match and records.organization(emulator.store, match.group(1)) is not None:
             return match.group(1)
         return None
 
