@@ -7,13 +7,16 @@ error. No request ever gets Flask's HTML error page.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import RequestRedirect
 
 from . import changelog, journal_hooks
-from .control import control
-from .errors import EmulatorError, emulator_error
+from .control import control, root
+from .errors import EmulatorError, emulator_error, json_redirect
 from .realism import hook as realism_hook
 from .settings import Settings
 from .state import Emulator
@@ -34,10 +37,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.extensions["emulator"] = emulator
 
     app.register_blueprint(control)
+    app.register_blueprint(root)
     for vendor in VENDORS:
         app.register_blueprint(vendor.blueprint())
 
-    app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = _ReasonPhrases(_VendorPaths(app.wsgi_app))  # type: ignore[method-assign]
     _register_error_handlers(app)
     changelog.register_hooks(app)  # who changed what (before the journal's hooks: see changelog)
     journal_hooks.register(app)  # the request journal (emulator/journal.py, journal_hooks.py)
@@ -63,7 +67,46 @@ class _VendorPaths:
         return self.wsgi_app(environ, start_response)
 
 
+class _ReasonPhrases:
+    """WSGI middleware: the standard reason phrase on every status line (``204 No Content``).
+
+    werkzeug spells a status it makes from a bare code in capitals (``204 NO CONTENT``), while
+    the real services send the standard phrases, and some clients hand the raw status line to
+    their caller. Done here, under every response of every vendor and of the control plane;
+    a reason phrase a vendor chose itself is left alone."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start(status: str, headers, exc_info=None):
+            return start_response(standard_status(status), headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+def standard_status(status: str) -> str:
+    """``"204 NO CONTENT"`` → ``"204 No Content"``; any other status line unchanged."""
+    code, _, reason = status.partition(" ")
+    if not code.isdigit() or reason != HTTP_STATUS_CODES.get(int(code), "").upper():
+        return status
+    try:
+        return f"{code} {HTTPStatus(int(code)).phrase}"
+    except ValueError:
+        return f"{code} {HTTP_STATUS_CODES[int(code)]}"
+
+
 def _register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def _json_redirect() -> Response | None:
+        """werkzeug's slash redirect (``/_emulator`` → ``/_emulator/``) with a JSON body instead
+        of its HTML "Redirecting..." page: the control plane always answers JSON. A vendor's
+        paths are made canonical before routing (``Vendor.canonical_path``) and never get here."""
+        exc = request.routing_exception
+        if not isinstance(exc, RequestRedirect) or vendor_for_path(request.path) is not None:
+            return None
+        return json_redirect(exc.new_url, exc.code)
+
     @app.errorhandler(EmulatorError)
     def _emulator_error(exc: EmulatorError) -> Response:
         return emulator_error(exc.message, exc.status, **exc.details)
@@ -88,4 +131,5 @@ def _register_error_handlers(app: Flask) -> None:
         if vendor is not None:
             return vendor.http_error(request, 500, f"emulator bug: {type(exc).__name__}: {exc}")
         return emulator_error(f"emulator bug: {type(exc).__name__}: {exc}", 500)
+
 

@@ -115,6 +115,7 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
     for vendor in emulator.vendors:
         for label, url in vendor.base_urls(base, emulator).items():
             click.echo(f"  {label:<28} {url}")
+    click.echo(f"  {'Dashboard':<28} {base}/_emulator/")
     click.echo(f"  {'Control plane':<28} {base}/_emulator/health")
     click.echo(f"  state: {'file ' + data if data else 'in memory (lost on exit)'}"
                f"{'' if settings.demo else ', no demo fixtures'}")

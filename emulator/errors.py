@@ -49,3 +49,11 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         flat[prefix or "(document)"] = [str(messages)]
     return flat
+
+
+def json_redirect(location: str, status: int = 302) -> Response:
+    """A redirect a browser follows, with a JSON body an API client can read."""
+    response = jsonify({"emulator": EMULATOR, "status": status, "location": location})
+    response.status_code = status
+    response.headers["Location"] = location
+    return response

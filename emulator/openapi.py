@@ -128,7 +128,7 @@ def build(app: Flask, base_url: str, vendors: Iterable[Vendor], control_operatio
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         blueprint = rule.endpoint.partition(".")[0] if "." in rule.endpoint else None
         vendor = by_blueprint.get(blueprint) if blueprint else None
-        if vendor is None and blueprint != "control":
+        if vendor is None and blueprint not in ("control", "root"):
             continue  # Flask's own /static route: not part of the API
         if vendor is not None and not vendor.openapi_documents(rule.rule):
             continue  # a route the vendor describes elsewhere (Copernica's /v2 twins)

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import requests
+
 
 TOKEN = "access_token=demo-copernica-token"
 DOCUMENTED_PUT = (f"/v3/database/1/profiles?{TOKEN}&fields%5B0%5D=customerid%3D%3D4567&async=1&create=0")
@@ -19,6 +23,7 @@ def test_serve_prints_paste_ready_base_urls(serve_process):
     assert f"listening on {server.base_url}" in out
     assert f"{server.base_url}/v3" in out
     assert f"{server.base_url}/_emulator/health" in out
+    assert f"  Dashboard                    {server.base_url}/_emulator/\n" in out
 
 
 def test_python_dash_m_emulator_is_the_same_command(serve_process):
@@ -194,3 +199,73 @@ def test_after_kill_9_only_the_last_interval_plus_one_flush_is_lost(serve_proces
     promised = [i for i, at in acked if at <= killed - (interval + flush_seconds + 0.3)]
     assert promised, "the writer made no progress"
     assert saved >= promised[-1]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    """The installed ``martech-emulator`` console script, as a user runs it."""
+    script = Path(sys.executable).with_name("martech-emulator")
+    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=60)
+
+
+def test_seed_loads_a_fixtures_file_into_a_running_server(serve_process, tmp_path):
+    server = serve_process()
+    fixtures = tmp_path / "leads.json"
+    fixtures.write_text(json.dumps({"copernica": {"accounts": [
+        {"name": "Seeded Co", "access_token": "seeded-token", "databases": [{"name": "Leads"}]}]}}))
+
+    result = _cli("seed", str(fixtures), "--url", server.base_url)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["copernica"]["tenants"] == 3  # the demo's two accounts and the new one
+    answer = requests.get(f"{server.base_url}/v3/database/Leads?access_token=seeded-token")
+    assert answer.status_code == 200 and answer.json()["name"] == "Leads"
+    assert requests.get(f"{server.base_url}/v3/profile/1?{TOKEN}").status_code == 200  # demo kept
+
+
+def test_seed_reset_forgets_everything_first(serve_process, tmp_path):
+    server = serve_process()
+    fixtures = tmp_path / "only.json"
+    fixtures.write_text(json.dumps({"copernica": {"accounts": [{"name": "Only Co", "access_token": "only-token"}]}}))
+
+    result = _cli("seed", str(fixtures), "--reset", "--url", server.base_url)
+
+    assert result.returncode == 0, result.stderr
+    health = requests.get(f"{server.base_url}/_emulator/health").json()
+    assert health["vendors"]["copernica"]["tenants"] == 1
+    assert requests.get(f"{server.base_url}/v3/identity?{TOKEN}").status_code == 400  # demo token gone
+
+
+def test_seed_reports_a_bad_document_in_one_line(serve_process, tmp_path):
+    server = serve_process()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"copernica": {"accounts": [{"name": "X", "tokn": "y"}]}}))
+
+    result = _cli("seed", str(bad), "--url", server.base_url)
+
+    assert result.returncode == 1
+    assert "copernica.accounts[0].tokn: Unknown field." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_prints_the_state_that_seed_takes_back(serve_process, tmp_path):
+    server = serve_process()
+    requests.put(f"{server.base_url}/v3/profile/2?{TOKEN}", json={"fields": {"firstname": "Exported"}})
+
+    result = _cli("export", "--url", server.base_url)
+
+    assert result.returncode == 0, result.stderr
+    exported = json.loads(result.stdout)
+    assert exported == requests.get(f"{server.base_url}/_emulator/state").json()
+    saved = tmp_path / "state.json"
+    saved.write_text(result.stdout)
+    other = serve_process("--no-demo")
+    assert _cli("seed", str(saved), "--url", other.base_url).returncode == 0
+    assert requests.get(f"{other.base_url}/v3/profile/2?{TOKEN}").json()["fields"]["firstname"] == "Exported"
+
+
+def test_seed_and_export_say_when_no_emulator_answers(serve_process):
+    server = serve_process()
+    server.stop()  # a port where nothing listens any more
+    result = _cli("export", "--url", server.base_url)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: no emulator answers at {result.args[-1]}"

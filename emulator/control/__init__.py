@@ -6,6 +6,7 @@ from . import dashboard as _dashboard_routes  # noqa: F401
 from . import guard as _guard  # noqa: F401  (the control plane's Host, Origin and token checks)
 from . import journal as _journal_routes  # noqa: F401
 from . import realism as _realism_routes  # noqa: F401
+from .dashboard import root
 from .routes import control
 
-__all__ = ["control"]
+__all__ = ["control", "root"]

@@ -81,6 +81,9 @@ def _operations() -> dict[str, Operation]:
                                        body_required=True, responses={
                                            200: Answer("the clock", s.ClockOut),
                                            409: _error("an advance that would take the clock past the year 9999")}),
+        "root.to_dashboard": Operation("Sends a browser to the dashboard (no vendor owns /)", responses={
+            302: Answer("to the dashboard", s.RedirectOut, headers={"Location": {
+                "description": "/_emulator/", "schema": {"type": "string"}}})}),
         "control.dashboard": Operation("The demo dashboard (HTML)", responses={200: _page("the dashboard")}),
         "control.docs": Operation("This document, rendered (HTML)", responses={200: _page("the docs page")}),
         "control.asset": Operation("A static file of the dashboard or docs page", path_examples={"name": "dashboard.css"},

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Response, jsonify, request, send_from_directory
+from flask import Blueprint, Response, jsonify, request, send_from_directory, url_for
 
+from ..errors import EmulatorError, json_redirect
 from ..state import current_emulator
-from ..errors import EmulatorError
 from ..vendors import VENDORS, Vendor, vendor_named
 from . import schemas
 from .routes import control
@@ -26,6 +26,15 @@ STATIC = str(resources.files("emulator.control").joinpath("static"))
 
 PROFILES_QUERY, PROFILE_QUERY, CHANGES_QUERY = schemas.ProfilesQuery(), schemas.ProfileQuery(), schemas.ChangesQuery()
 TENANT_QUERY = schemas.TenantQuery()
+
+
+#: ``/``, which no vendor owns: a browser pointed at the emulator lands on the dashboard
+root = Blueprint("root", __name__)
+
+
+@root.get("/")
+def to_dashboard() -> Response:
+    return json_redirect(url_for("control.dashboard"), 302)
 
 
 @control.get("/")
@@ -65,7 +74,8 @@ def tenants() -> Response:
     return jsonify({
         "generation": emulator.store.generation,
         "clock": emulator.clock.describe(),
-        "vendors": [{"name": v.name, "title": v.title, "tenants": v.tenant_summaries(emulator)} for v in VENDORS],
+        "vendors": [{"name": v.name, "title": v.title, "key_name": v.profile_key_name,
+                     "time_zone": v.wire_time_zone, "tenants": v.tenant_summaries(emulator)} for v in VENDORS],
     })
 
 
@@ -83,10 +93,10 @@ def profiles() -> Response:
 def profile() -> Response:
     params = schemas.load_args(PROFILE_QUERY, request.args)
     vendor = _tenant(params)
-    detail = vendor.profile_detail(current_emulator(), params["tenant"], params["key"])
+    detail = vendor.profile_detail(current_emulator(), params["tenant"], params["key"], request.host_url)
     if detail is None:
         raise EmulatorError(f"{vendor.name} tenant {params['tenant']!r} has no profile {params['key']!r}", 404)
-    return jsonify({"vendor": vendor.name, "tenant": params["tenant"], **detail})
+    return jsonify({"vendor": vendor.name, "tenant": params["tenant"], "time_zone": vendor.wire_time_zone, **detail})
 
 
 @control.get("/related")
@@ -118,4 +128,12 @@ def changes() -> Response:
 
     found = log.newest(params["limit"], params["after"], is_profiles) if log is not None else []
     last = found[-1].seq if found else params["after"]
-    return jsonify({"changes": [c.to_json() for c in found], "last": last})
+    return jsonify({"changes": [_with_vendor_key(c.to_json(), c.after or c.before) for c in found], "last": last})
+
+
+def _with_vendor_key(change: dict, doc: object) -> dict:
+    """The change's profile named by the key its vendor's users know (a PKey, not a row id)."""
+    vendor = vendor_named(change["vendor"])
+    if vendor is not None:
+        change["key"] = vendor.profile_key(current_emulator(), change["tenant"], change["key"], doc)
+    return change

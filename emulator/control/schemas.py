@@ -88,6 +88,12 @@ class ErrorOut(Schema):
     errors = mf.Dict(keys=mf.String(), values=mf.List(mf.String()))
 
 
+class RedirectOut(Schema):
+    emulator = mf.String(required=True, metadata={"example": "martech-emulator"})
+    status = mf.Integer(required=True)
+    location = mf.String(required=True)
+
+
 class ClockOut(Schema):
     now = mf.String(required=True, metadata={"format": "date-time"})
     mode = mf.String(required=True, validate=validate.OneOf(["real", "frozen", "offset"]))
@@ -138,6 +144,8 @@ class TenantSummary(Schema):
 class VendorTenants(Schema):
     name = mf.String(required=True)
     title = mf.String(required=True)
+    key_name = mf.String(required=True, metadata={"description": "what the vendor calls a profile's key"})
+    time_zone = mf.String(required=True, metadata={"description": "the time zone of the times in the vendor's answers"})
     tenants = mf.List(mf.Nested(TenantSummary), required=True)
 
 
@@ -174,10 +182,16 @@ class ProfileOut(Schema):
     tenant = mf.String(required=True)
     key = mf.String(required=True)
     title = mf.String(required=True)
-    document = mf.Dict(required=True, metadata={"description": "the profile in the vendor's own wire shape"})
-    related = mf.List(mf.Nested(RelatedTable), metadata={
-        "description": "records that belong to the profile, where the vendor has them (Copernica's subprofiles, "
-                       "one table per collection)"})
+    time_zone = mf.String(required=True, metadata={"description": "the time zone of the times in the vendor's answers"})
+    request = mf.String(required=True, allow_none=True,
+                        metadata={"description": "the vendor's own read call for this profile (null: the vendor has none)"})
+    status = mf.Integer(required=True, allow_none=True, metadata={"description": "the status that call answers"})
+    document = mf.Raw(required=True, metadata={"description": "exactly what that call answers (JSON, or the "
+                                                             "error body's text); the stored document when there is no call"})
+    related = mf.List(mf.Dict(), metadata={
+        "description": "what belongs to the profile, where the vendor has it: tables of records (Copernica's "
+                       "subprofiles, one per collection: title, columns, rows) or short lists (a Campaign "
+                       "profile's subscriptions: title, items)"})
 
 
 class FieldChange(Schema):

@@ -20,15 +20,18 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import requests
-import responses
-import respx
 from flask import Flask
 
+from ..extras import require
 from ..realism.hook import InjectedConnectionFault
 from ..vendors import VENDORS, vendor_for_path
 from ..vendors.base import Vendor
+
+# the pytest extra's packages; a plain install gets a one-line error naming the extra
+responses = require("responses", "pytest", "emulator.intercept()")
+httpx = require("httpx", "pytest", "emulator.intercept()")
+respx = require("respx", "pytest", "emulator.intercept()")
 
 #: the vendors' domains, never let through even before their vendor is registered, plus Adobe IMS
 #: (``adobelogin.com``), where an ACS client fetches its bearer token; the registered vendors'

@@ -86,42 +86,69 @@ class Vendor:
     #: the fields (dotted paths into the stored document) the default profile table shows and
     #: searches; empty: the whole document as compact JSON
     profile_columns: tuple[str, ...] = ()
+    #: what the vendor calls a profile's key: the table's first column (``PKey``, ``tntId``)
+    profile_key_name: str = "key"
+    #: the time zone of the times in the vendor's answers, so the dashboard can label them
+    wire_time_zone: str = "UTC"
+
+    def profile_key(self, emulator: Emulator, tenant: str, store_key: str, doc: Any = None) -> str:
+        """The key a user of the vendor knows a profile by (the one its API takes), for a stored
+        profile; the store key by default. ``doc`` is the stored document when the caller has it."""
+        return store_key
+
+    def store_key(self, emulator: Emulator, tenant: str, key: str) -> str:
+        """The store key of the profile the vendor's own ``key`` names (``profile_key``'s inverse)."""
+        return key
 
     def profiles_page(self, emulator: Emulator, tenant: str, query: str, offset: int,
                       limit: int) -> dict[str, Any]:
-        """One page of a tenant's profiles: ``{"total", "columns", "rows": [{"key", "cells"}]}``.
+        """One page of a tenant's profiles: ``{"total", "columns", "rows": [{"key", "cells"}]}``,
+        each row keyed by ``profile_key``.
 
         Server-side paging: only the page's rows are rendered, so a page costs the same at
         100,000 profiles as at 100 (a ``query`` scans them all, once). The default shows
         ``profile_columns`` (or each stored document as compact JSON) and searches that text
         case-insensitively; a vendor overrides it to show what its users know."""
-        store, collection = emulator.store, self.profile_collection
+        store, collection, key_name = emulator.store, self.profile_collection, self.profile_key_name
         columns = list(self.profile_columns) or ["document"]
 
         def cells(key: str, doc: Any) -> dict[str, str]:
             if not self.profile_columns:
-                return {"key": key, "document": _json(doc)[:SUMMARY_CHARS]}
-            return {"key": key, **{c: _text(_dig(doc, c)) for c in columns}}
+                return {key_name: key, "document": _json(doc)[:SUMMARY_CHARS]}
+            return {key_name: key, **{c: _text(_dig(doc, c)) for c in columns}}
 
         if query:
             needle = query.casefold()
             found = store.search(self.name, tenant, collection, lambda d: any(
-                needle in v.casefold() for v in cells("", d).values()))
+                needle in v.casefold() for v in cells(self.profile_key(emulator, tenant, "", d), d).values()))
             page: list[tuple[Any, Any]] = [(d.doc_id, d) for d in found[offset:offset + limit]]
             total, docs = len(found), page
         else:
             total, docs = store.page(self.name, tenant, collection, offset, limit)
-        rows = [{"key": str(k), "cells": cells(str(k), d)} for k, d in docs if d is not None]
-        return {"total": total, "columns": ["key", *columns], "rows": rows}
+        rows = []
+        for store_key, doc in docs:
+            if doc is not None:
+                key = self.profile_key(emulator, tenant, str(store_key), doc)
+                rows.append({"key": key, "cells": cells(key, doc)})
+        return {"total": total, "columns": [key_name, *columns], "rows": rows}
 
-    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
-        """``{"key", "title", "document"}`` for one profile, ``document`` in the vendor's wire
-        shape where the vendor can render it; None when there is no such profile. A vendor may
-        add ``"related"``: what belongs to the profile, shown under the document, each either a
-        short list ``{"title", "items": [str]}`` (a Campaign profile's subscriptions) or a table
+    def profile_read(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        """The vendor's own read call for one profile and exactly what it answers, through the
+        vendor's model (its read path, not the store): ``{"request": "GET <url>", "status",
+        "document"}`` with ``base_url`` as this emulator's root; None when there is no such
+        profile. The default, for a vendor without a read call, is the stored document
+        (``request`` and ``status`` None)."""
+        doc = emulator.store.get(self.name, tenant, self.profile_collection, self.store_key(emulator, tenant, key))
+        return None if doc is None else {"request": None, "status": None, "document": doc}
+
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        """``{"key", "title", "request", "status", "document"}`` for one profile (``profile_read``
+        with a title); None when there is no such profile. A vendor may add ``"related"``:
+        what belongs to the profile, shown under the document, each either a short list
+        ``{"title", "items": [str]}`` (a Campaign profile's subscriptions) or a table
         ``{"title", "columns", "rows": [{"key", "cells"}]}`` like a page (Copernica's subprofiles)."""
-        doc = emulator.store.get(self.name, tenant, self.profile_collection, key)
-        return None if doc is None else {"key": key, "title": key, "document": doc}
+        read = self.profile_read(emulator, tenant, key, base_url)
+        return None if read is None else {"key": key, "title": f"{self.profile_key_name} {key}", **read}
 
     def tenant_related(self, emulator: Emulator, tenant: str) -> list[dict[str, Any]]:
         """What a tenant holds besides profiles, for the dashboard: ``[{"title", "items":
@@ -136,7 +163,7 @@ class Vendor:
         if changes is None:
             return []
         table = f"{self.name}/{tenant}/{self.profile_collection}"
-        return [c.to_json() for c in changes.history(table, str(key))]
+        return [c.to_json() for c in changes.history(table, self.store_key(emulator, tenant, key))]
 
     # -- OpenAPI -------------------------------------------------------------------------------
     #: the real vendor's servers, as OpenAPI server objects (``emulator/openapi.py``)

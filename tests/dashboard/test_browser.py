@@ -65,7 +65,7 @@ def test_a_copernica_put_appears_live_in_table_detail_history_and_feed(page, liv
     expect(feed).to_contain_text("PUT")
     expect(feed).to_contain_text("/v3/database/1/profiles")
     expect(feed).to_contain_text("204")
-    expect(page.locator("#changes > li").first).to_contain_text("copernica · Demo Company · 1 changed")
+    expect(page.locator("#changes > li").first).to_contain_text("Copernica REST API v3 · Demo Company · 1 changed")
     assert navigations == []  # no reload
 
 
@@ -104,9 +104,9 @@ def test_a_copernica_put_and_an_acs_patch_both_appear_without_a_reload(page, liv
     expect(feed.nth(1)).to_contain_text("PUT")
     expect(feed.nth(1)).to_contain_text("204")
     changes = page.locator("#changes > li")
-    expect(changes.nth(0)).to_contain_text("adobe_campaign · demo-org")
+    expect(changes.nth(0)).to_contain_text(f"Adobe Campaign Standard · demo-org · {amy['PKey']} changed")
     expect(changes.nth(0)).to_contain_text("firstName: Amy → Amelia")
-    expect(changes.nth(1)).to_contain_text("copernica · Demo Company · 1 changed")
+    expect(changes.nth(1)).to_contain_text("Copernica REST API v3 · Demo Company · 1 changed")
     expect(changes.nth(1)).to_contain_text("fields.firstname: John → Jane")
     assert navigations == []
 

@@ -44,8 +44,8 @@ def test_dashboard_and_docs_pages_are_served_from_the_package(client):
 def test_tenants_lists_every_vendor_with_counts_and_a_generation_that_moves(client):
     first = client.get("/_emulator/tenants").get_json()
     copernica = next(v for v in first["vendors"] if v["name"] == "copernica")
-    assert copernica == {"name": "copernica", "title": "Copernica REST API v3",
-                         "tenants": [{"tenant": "Demo Company", "profiles": 4},
+    assert copernica == {"name": "copernica", "title": "Copernica REST API v3", "key_name": "ID",
+                         "time_zone": "Europe/Amsterdam", "tenants": [{"tenant": "Demo Company", "profiles": 4},
                                      {"tenant": "Other Company", "profiles": 1}]}
     assert set(first["clock"]) == {"now", "mode", "offset_seconds"}
     assert put_selection(client, "customerid==4567", {"fields": {"firstname": "Jane"}}).status_code == 204
@@ -165,9 +165,10 @@ def test_a_vendor_without_dashboard_methods_gets_the_generic_views(app):
         {"key": "4", "cells": {"key": "4", "document": '{"id":4,"name":"Person 4","tags":["x"]}'}},
         {"key": "5", "cells": {"key": "5", "document": '{"id":5,"name":"Person 5","tags":["x"]}'}}]}
     assert [r["key"] for r in vendor.profiles_page(emulator, "t1", "PERSON 2", 0, 10)["rows"]] == ["2"]
-    assert vendor.profile_detail(emulator, "t1", "2") == {"key": "2", "title": "2", "document": {
-        "id": 2, "name": "Person 2", "tags": ["x"]}}
-    assert vendor.profile_detail(emulator, "t1", "9") is None
+    assert vendor.profile_detail(emulator, "t1", "2", "http://e/") == {
+        "key": "2", "title": "key 2", "request": None, "status": None,
+        "document": {"id": 2, "name": "Person 2", "tags": ["x"]}}
+    assert vendor.profile_detail(emulator, "t1", "9", "http://e/") is None
     store.put("plain", "t1", "profiles", "2", {"id": 2, "name": "Renamed", "tags": ["x"]})
     history = vendor.profile_history(emulator, "t1", "2")
     assert [h["action"] for h in history] == ["created", "changed"]
@@ -191,14 +192,60 @@ def test_generic_views_show_and_search_the_columns_a_vendor_names(app):
     assert Columns().profiles_page(emulator, "t1", "zz", 0, 10)["total"] == 0  # only the named columns
 
 
+def test_the_profile_view_is_each_vendors_own_read_answer(client):
+    """``Vendor.profile_read`` goes through the vendor's model: the same bytes its GET answers."""
+    acs = {"Authorization": "Bearer demo-acs-token", "X-Api-Key": "demo-acs-key"}
+    rows = client.get("/_emulator/profiles?vendor=adobe_campaign&tenant=demo-org&limit=3").get_json()["rows"]
+    pkey = rows[0]["key"]
+    assert pkey.startswith("@") and rows[0]["cells"]["PKey"] == pkey
+    view = client.get("/_emulator/profile", query_string={"vendor": "adobe_campaign", "tenant": "demo-org",
+                                                          "key": pkey}).get_json()
+    path = f"/demo-org/campaign/profileAndServicesExt/profile/{pkey}"
+    assert view["request"] == f"GET http://localhost{path}" and view["status"] == 200
+    assert view["document"] == client.get(path, headers=acs).get_json()
+    history = client.get("/_emulator/profile/history", query_string={
+        "vendor": "adobe_campaign", "tenant": "demo-org", "key": pkey}).get_json()["history"]
+    assert [h["action"] for h in history] == ["created"]
+
+    target = client.get("/_emulator/profile", query_string={
+        "vendor": "adobe_target", "tenant": "demo", "key": "1368007744041-575948.01_00"}).get_json()
+    assert target["document"] == client.get("/rest/v1/profiles/1368007744041-575948.01_00?client=demo").get_json()
+    assert target["time_zone"] == "UTC"
+
+    copernica = client.get("/_emulator/profile", query_string={
+        "vendor": "copernica", "tenant": "Demo Company", "key": "1"}).get_json()
+    assert copernica["request"] == "GET http://localhost/v3/profile/1?access_token=***"
+    assert copernica["document"] == client.get("/v3/profile/1?access_token=demo-copernica-token").get_json()
+    assert copernica["title"] == "Profile 1 · database Newsletter"
+
+
+def test_a_target_visitor_not_visible_yet_shows_targets_404(client):
+    seeded = client.post("/_emulator/seed", json={"adobe_target": {"clients": [{"code": "slow", "profiles": [
+        {"tntId": "100-1.1_0", "visibleAt": "2999-01-01T00:00:00+00:00"}]}]}})
+    assert seeded.status_code == 200
+    view = client.get("/_emulator/profile", query_string={"vendor": "adobe_target", "tenant": "slow",
+                                                          "key": "100-1.1_0"}).get_json()
+    answer = client.get("/rest/v1/profiles/100-1.1_0?client=slow")
+    assert answer.status_code == 404
+    assert (view["status"], view["document"]) == (404, answer.get_json())
+
+
+def test_recent_changes_name_campaign_profiles_by_pkey(client):
+    acs = {"Authorization": "Bearer demo-acs-token", "X-Api-Key": "demo-acs-key"}
+    created = client.post("/demo-org/campaign/profileAndServices/profile", json={"email": "new@x.test"}, headers=acs)
+    assert created.status_code == 201
+    newest = client.get("/_emulator/changes?limit=1").get_json()["changes"][-1]
+    assert (newest["vendor"], newest["key"], newest["action"]) == ("adobe_campaign", created.get_json()["PKey"], "created")
+
+
 def test_a_campaign_profile_shows_its_subscriptions_and_a_service_its_subscribers(client):
     acs = {"vendor": "adobe_campaign", "tenant": "demo-org"}
     amy = client.get("/_emulator/profiles", query_string={**acs, "q": "amy.dakota"}).get_json()["rows"][0]
     detail = client.get("/_emulator/profile", query_string={**acs, "key": amy["key"]}).get_json()
     assert detail["title"] == "Amy Dakota (amy.dakota@mail.com)"
     assert detail["document"]["orgUnit"] is None  # the Ext wire shape, hrefs on the emulator
-    assert detail["document"]["subscriptions"]["href"] == (
-        f"/demo-org/campaign/profileAndServicesExt/profile/{amy['cells']['PKey']}/subscriptions/")
+    assert detail["document"]["subscriptions"]["href"] == (  # as GET answers it: on this emulator
+        f"http://localhost/demo-org/campaign/profileAndServicesExt/profile/{amy['key']}/subscriptions/")
     assert detail["related"] == [{"title": "Subscriptions",
                                   "items": ["Sport Newsletter (SVC1) · since 2019-03-26 08:58:04.764Z"]}]
     sections = client.get("/_emulator/related", query_string=acs).get_json()["sections"]

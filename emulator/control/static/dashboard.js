@@ -6,10 +6,13 @@
 
 const POLL_MS = 500;
 const PAGE = 25;
-const FEED = 40;
+const FEED_FIRST = 8;    // live requests shown at first: "Recent changes" stays in view
+const FEED_MORE = 20;    // each "Show more" adds this many
+const FEED_MAX = 200;
 const state = {
   vendor: null, tenant: null, q: "", offset: 0, key: null,
-  generation: null, feedTop: 0, lastCells: new Map(), busy: false,
+  generation: null, feedTop: 0, feedShown: FEED_FIRST, lastCells: new Map(), busy: false,
+  vendors: new Map(),    // name -> {title, key_name, time_zone}, from /_emulator/tenants
 };
 const $ = (id) => document.getElementById(id);
 
@@ -76,16 +79,35 @@ function say(text, isError) {
 
 const show = (value) => (value === null || value === undefined) ? "∅" :
   (typeof value === "string" ? (value === "" ? '""' : value) : JSON.stringify(value));
-const time = (iso) => iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : "";
+// Every time the dashboard writes is UTC, and says so; times inside a vendor's answer are the
+// vendor's own (the detail panel names their zone).
+const utc = (iso) => iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC" : "";
+const time = (iso) => iso ? new Date(iso).toISOString().slice(11, 19) + " UTC" : "";
+const vendorTitle = (name) => (state.vendors.get(name) || {}).title || name;
+
+function ahead(seconds) {
+  const abs = Math.abs(seconds);
+  const text = abs >= 86400 ? `${+(abs / 86400).toFixed(1)} d` : abs >= 3600 ? `${+(abs / 3600).toFixed(1)} h`
+    : abs >= 60 ? `${+(abs / 60).toFixed(1)} min` : `${abs} s`;
+  return `${text} ${seconds > 0 ? "ahead of" : "behind"} real time`;
+}
 const qs = (params) => new URLSearchParams(params).toString();
 
 // -- tenants ------------------------------------------------------------------------------------
+// every poll: the clock moves (and is frozen, advanced or resumed) without the state changing
+function renderClock(clock) {
+  $("clock").textContent = `emulator clock ${utc(clock.now)}`;
+  const off = clock.mode === "frozen" ? "frozen" : clock.mode === "offset" ? ahead(clock.offset_seconds) : "";
+  $("clock-state").textContent = off;
+  $("clock-state").hidden = !off;
+  $("resume").hidden = !off;
+}
+
 function renderTenants(data) {
-  $("clock").textContent = `emulator clock ${new Date(data.clock.now).toLocaleString([], { hour12: false })}` +
-    (data.clock.mode === "real" ? "" : ` (${data.clock.mode})`);
   const nav = $("tenants");
   nav.replaceChildren();
   for (const vendor of data.vendors) {
+    state.vendors.set(vendor.name, { title: vendor.title, key_name: vendor.key_name, time_zone: vendor.time_zone });
     nav.append(el("h2", { title: vendor.title }, vendor.title || vendor.name));
     const list = el("ul");
     if (!vendor.tenants.length) list.append(el("li", { class: "empty" }, "no tenants"));
@@ -149,7 +171,7 @@ async function refreshPage() {
     return;
   }
   if (page.vendor !== state.vendor || page.tenant !== state.tenant || page.q !== state.q) return; // stale
-  $("tenant-title").textContent = `${page.tenant} · ${page.vendor}`;
+  $("tenant-title").textContent = `${page.tenant} · ${vendorTitle(page.vendor)}`;
   const table = $("profiles");
   table.tHead.replaceChildren(el("tr", {}, ...page.columns.map((c) => el("th", { scope: "col" }, c))));
   const rows = page.rows.map((row) => {
@@ -195,7 +217,7 @@ function changeItem(change, withTarget) {
     el("span", { class: "field" }, c.field), ": ",
     el("span", { class: "before" }, show(c.before)), " → ", el("span", { class: "after" }, show(c.after)))));
   const what = change.action === "changed" ? "changed" : `${change.action} (${change.changes.length} fields)`;
-  const target = withTarget ? `${change.vendor} · ${change.tenant} · ${change.key} ${what}` : what;
+  const target = withTarget ? `${vendorTitle(change.vendor)} · ${change.tenant} · ${change.key} ${what}` : what;
   return el("li", { "data-seq": String(change.seq) },
     el("div", { class: "who" }, who),
     el("div", { class: "when" }, `${time(change.time)} · ${target}` +
@@ -225,7 +247,10 @@ async function refreshDetail() {
   if (detail.key !== state.key || detail.tenant !== state.tenant) return;
   $("detail").hidden = false;
   $("detail-title").textContent = detail.title;
-  $("detail-document").textContent = JSON.stringify(detail.document, null, 2);
+  $("detail-request").textContent = detail.request ? `${detail.request} → ${detail.status}` : "the stored document";
+  $("detail-zone").textContent = `times as the vendor sends them: ${detail.time_zone}`;
+  $("detail-document").textContent = typeof detail.document === "string"
+    ? detail.document : JSON.stringify(detail.document, null, 2);
   $("detail-related").replaceChildren(...(detail.related || []).map((r) => r.rows ? relatedTable(r) : relatedSection(r)));
   const items = history.history.slice().reverse().map((c) => changeItem(c, false));
   if (!items.length) items.push(el("li", { class: "empty" }, "no recorded changes"));
@@ -235,7 +260,9 @@ async function refreshDetail() {
 // -- live feed and recent changes ------------------------------------------------------------------
 function renderFeed(entries) {
   const top = entries.length ? entries[entries.length - 1].id : 0;
-  if (top === state.feedTop) return;
+  const more = $("feed-more");
+  more.hidden = entries.length < state.feedShown || state.feedShown >= FEED_MAX;
+  if (top === state.feedTop && entries.length === $("feed").children.length) return;
   const previous = state.feedTop;
   state.feedTop = top;
   $("feed").replaceChildren(...entries.slice().reverse().map((e) => el("li", {
@@ -243,7 +270,7 @@ function renderFeed(entries) {
     el("span", { class: "method" }, e.method),
     el("span", { class: "path", title: e.path }, e.path),
     el("span", { class: `status-${String(e.status)[0]}` }, e.status),
-    el("span", { class: "meta" }, `#${e.id} · ${time(e.time)} · ${e.vendor}${e.tenant ? " · " + e.tenant : ""}` +
+    el("span", { class: "meta" }, `#${e.id} · ${time(e.time)} · ${vendorTitle(e.vendor)}${e.tenant ? " · " + e.tenant : ""}` +
       (e.note ? ` · ${e.note}` : "")))));
 }
 
@@ -258,13 +285,15 @@ async function poll() {
   if (state.busy) return;
   state.busy = true;
   try {
-    const [tenants, feed] = await Promise.all([api("tenants"), api(`requests?limit=${FEED}`)]);
-    renderFeed(feed.requests);
-    if (tenants.generation !== state.generation) {
+    const [tenants, feed] = await Promise.all([api("tenants"), api(`requests?limit=${state.feedShown}`)]);
+    renderClock(tenants.clock);
+    const changed = tenants.generation !== state.generation;
+    if (changed) {
       state.generation = tenants.generation;
-      renderTenants(tenants);
-      await Promise.all([refreshPage(), refreshDetail(), refreshChanges()]);
+      renderTenants(tenants);  // first: the feed and the changes name vendors by these titles
     }
+    renderFeed(feed.requests);
+    if (changed) await Promise.all([refreshPage(), refreshDetail(), refreshChanges()]);
   } catch (e) {
     // the emulator restarting: keep polling quietly
   } finally {
@@ -289,11 +318,23 @@ function wire() {
   });
   $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); refreshPage(); });
   $("next").addEventListener("click", () => { state.offset += PAGE; refreshPage(); });
+  $("feed-more").addEventListener("click", () => {
+    state.feedShown = Math.min(FEED_MAX, state.feedShown + FEED_MORE);
+    poll();
+  });
+  $("resume").addEventListener("click", async () => {
+    try {
+      const clock = await post("clock", { resume: true });
+      say(`Clock back to real time: ${utc(clock.now)}`);
+      state.generation = null;
+      poll();
+    } catch (e) { say(e.message, true); }
+  });
   $("advance").addEventListener("click", async () => {
     const seconds = Number($("advance-seconds").value);
     try {
       const clock = await post("clock", { advance: seconds });
-      say(`Clock advanced by ${seconds} s: now ${new Date(clock.now).toLocaleString([], { hour12: false })}`);
+      say(`Clock advanced by ${seconds} s: now ${utc(clock.now)}`);
       state.generation = null;
     } catch (e) { say(e.message, true); }
   });

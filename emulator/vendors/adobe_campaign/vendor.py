@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import errors, fixtures, model, records, routes
+from . import errors, fixtures, model, pkeys, records, routes
 from .services import title as service_title
 from .openapi import ERRORS, OPERATIONS
 from .fixtures_schema import FixturesSchema
@@ -31,7 +32,28 @@ class AdobeCampaign(Vendor):
     security_schemes = {"adobeIoToken": {"type": "http", "scheme": "bearer", "description": "an IMS access token"},
                         "adobeIoApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
     security = [{"adobeIoToken": [], "adobeIoApiKey": []}]
-    profile_columns = ("firstName", "lastName", "email", "lastModified", "PKey")
+    profile_columns = ("firstName", "lastName", "email", "lastModified")
+    profile_key_name = "PKey"
+
+    def profile_key(self, emulator: Emulator, tenant: str, store_key: str, doc: Any = None) -> str:
+        doc = doc if doc is not None else emulator.store.peek(self.name, tenant, self.profile_collection, store_key)
+        return doc["PKey"] if doc is not None else store_key
+
+    def store_key(self, emulator: Emulator, tenant: str, key: str) -> str:
+        return pkeys.store_key_for(tenant, key)
+
+    def profile_read(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        """``GET …/profileAndServicesExt/profile/<PKey>`` (custom fields included) through the
+        model's own read."""
+        if emulator.store.peek(self.name, tenant, self.profile_collection, self.store_key(emulator, tenant, key)) is None:
+            return None
+        base = f"{base_url.rstrip('/')}/{quote(tenant, safe='@')}/campaign"
+        campaign = model.Campaign(emulator.store, emulator.clock, tenant, base)
+        try:
+            document, status = campaign.get(key, "profileAndServicesExt", True), 200
+        except errors.CampaignError as exc:
+            document, status = exc.body(), exc.status
+        return {"request": f"GET {campaign.href('profileAndServicesExt', key)}", "status": status, "document": document}
 
     def openapi_operations(self) -> dict:
         return OPERATIONS
@@ -72,19 +94,20 @@ class AdobeCampaign(Vendor):
                 "subscriptions": sum(store.count(self.name, t, records.SUBSCRIPTIONS) for t in tenants)}
 
     # -- dashboard --------------------------------------------------------------------------------
-    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
-        """The profile as ``profileAndServicesExt`` returns it (hrefs relative to the emulator),
-        and its subscriptions."""
-        doc = emulator.store.get(self.name, tenant, records.PROFILES, key)
-        if doc is None:
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        """The profile as ``profileAndServicesExt`` returns it (``profile_read``), and its
+        subscriptions."""
+        store_key = self.store_key(emulator, tenant, key)
+        doc = emulator.store.get(self.name, tenant, records.PROFILES, store_key)
+        read = self.profile_read(emulator, tenant, key, base_url)
+        if doc is None or read is None:
             return None
         campaign = model.Campaign(emulator.store, emulator.clock, tenant, f"/{tenant}/campaign")
         items = []
-        for _, sub in campaign.subscriptions.of("profile", key):
+        for _, sub in campaign.subscriptions.of("profile", store_key):
             service = emulator.store.peek(self.name, tenant, records.SERVICES, sub["service"]) or {}
             items.append(f"{service_title(service)} · since {sub['created']}")
-        return {"key": key, "title": model.title(doc) or doc["PKey"],
-                "document": campaign.view(doc, "profileAndServicesExt", ext=True),
+        return {"key": key, "title": model.title(doc) or doc["PKey"], **read,
                 "related": [{"title": "Subscriptions", "items": items}]}
 
     def tenant_related(self, emulator: Emulator, tenant: str) -> list[dict[str, Any]]:

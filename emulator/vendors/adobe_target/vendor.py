@@ -1,9 +1,11 @@
 """The ``Vendor`` of Adobe Target: what the app, the control plane and the dashboard know of it."""
 from __future__ import annotations
 
+import json
 import re
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from flask import Blueprint, Request, Response
 from marshmallow import Schema
@@ -16,6 +18,9 @@ from .openapi import OPERATIONS
 from .schemas import FixturesSchema
 from .settings import SETTINGS_FIELDS
 from .settings import VENDOR as NAME
+
+if TYPE_CHECKING:
+    from ...state import Emulator
 
 
 _SLASHES = re.compile(r"/{2,}")
@@ -35,6 +40,24 @@ class AdobeTargetVendor(Vendor):
         "description": "only when the client requires authentication for the profile APIs"}}
     security = [{}, {"targetProfileToken": []}]
     profile_columns = ("thirdPartyId", "marketingCloudVisitorId", "modifiedAt", "profileAttributes")
+    profile_key_name = "tntId"
+
+    def profile_read(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        """The profile fetch API (``GET /rest/v1/profiles/<tntId>``) through the model's own
+        fetch: a visitor whose updates are not visible yet is shown as Target answers (404)."""
+        if emulator.store.peek(NAME, tenant, PROFILES, key) is None:
+            return None
+        path = f"/rest/v1/profiles/{quote(key, safe='')}"
+        document: Any
+        try:
+            document, status = TargetModel(emulator.store, emulator.clock).fetch(tenant, "tntId", key), 200
+        except errors.TargetError as exc:
+            answer = exc.response(path)
+            document, status = answer.get_data(as_text=True), answer.status_code
+            if answer.mimetype == "application/json":
+                document = json.loads(document)
+        return {"request": f"GET {base_url.rstrip('/')}{path}?client={quote(tenant, safe='')}",
+                "status": status, "document": document}
 
     def openapi_operations(self) -> dict:
         return OPERATIONS

@@ -31,6 +31,9 @@ _NEEDS_ID = {"database", "profile", "collection", "subprofile", "field", "intere
 class Copernica(Vendor):
     name = NAME
     title = "Copernica REST API v3"
+    profile_key_name = "ID"
+    #: Copernica writes its times in the Netherlands' local time (vendor-apis.md §4)
+    wire_time_zone = "Europe/Amsterdam"
     hostnames = ("api.copernica.com",)
     path_pattern = re.compile(r"^/v[23](/|$)")
     servers = ({"url": "https://api.copernica.com", "description": "Copernica (the real API)"},)
@@ -94,8 +97,13 @@ class Copernica(Vendor):
                       limit: int) -> dict[str, Any]:
         return views.profiles_page(emulator, tenant, query, offset, limit)
 
-    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
-        return views.profile_detail(emulator, tenant, key)
+    def profile_read(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        return views.profile_read(emulator, tenant, key, base_url)
+
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+        read = views.profile_read(emulator, tenant, key, base_url)
+        return None if read is None else {"key": key, "title": views.profile_title(emulator, tenant, key), **read,
+                                          "related": views.profile_related(emulator, tenant, key)}
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
         if "copernica_account" in g:  # already resolved by the route's authentication

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .errors import CopernicaError
 from .model import Account, field_values
 from .settings import VENDOR
 from .subprofiles import Collections
@@ -55,17 +56,31 @@ def profiles_page(emulator: Emulator, tenant: str, query: str, offset: int, limi
     return {"total": total, "columns": columns, "rows": rows}
 
 
-def profile_detail(emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
-    store = emulator.store
-    profile = store.peek(VENDOR, tenant, "profiles", key)
-    if profile is None:
+def profile_read(emulator: Emulator, tenant: str, key: str, base_url: str) -> dict[str, Any] | None:
+    """``GET /v3/profile/<ID>`` and its answer, through the same model call as the route."""
+    if emulator.store.peek(VENDOR, tenant, "profiles", key) is None:
         return None
-    database = store.peek(VENDOR, tenant, "databases", profile["database"])
-    name = database["name"] if database else profile["database"]
-    account = Account(store, emulator.clock, tenant)
-    document = account.render(profile, database)
-    return {"key": key, "title": f"Profile {key} · database {name}", "document": document,
-            "related": subprofile_tables(Collections(account), profile)}
+    account = Account(emulator.store, emulator.clock, tenant)
+    try:
+        document, status = account.render(account.profile(key)), 200
+    except CopernicaError as exc:
+        document, status = {"error": {"message": exc.message}}, 400
+    return {"request": f"GET {base_url.rstrip('/')}/v3/profile/{key}?access_token=***",
+            "status": status, "document": document}
+
+
+def profile_title(emulator: Emulator, tenant: str, key: str) -> str:
+    profile = emulator.store.peek(VENDOR, tenant, "profiles", key)
+    database = emulator.store.peek(VENDOR, tenant, "databases", profile["database"]) if profile else None
+    return f"Profile {key} · database {database['name'] if database else '?'}"
+
+
+def profile_related(emulator: Emulator, tenant: str, key: str) -> list[dict[str, Any]]:
+    """The profile's subprofiles, one table per collection of its database."""
+    profile = emulator.store.peek(VENDOR, tenant, "profiles", key)
+    if profile is None:
+        return []
+    return subprofile_tables(Collections(Account(emulator.store, emulator.clock, tenant)), profile)
 
 
 def subprofile_tables(collections: Collections, profile: dict[str, Any]) -> list[dict[str, Any]]:
