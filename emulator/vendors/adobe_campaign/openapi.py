@@ -24,7 +24,7 @@ class GatewayErrorOut(Schema):
 
 
 class BackendErrorOut(Schema):
-    """Campaign's own errors (the emulator's choice of shape: README fidelity notes)."""
+    """Campaign's own errors (the emulator's choice of shape: docs/adobe-campaign.md, fidelity notes)."""
 
     code = mf.Integer(required=True)
     message = mf.String(required=True)

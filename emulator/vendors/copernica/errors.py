@@ -21,7 +21,7 @@ NO_COLLECTION = "No collection with given ID"  # "given", not "supplied": verbat
 NO_SUBPROFILE = "No subprofile with supplied ID"
 SUBPROFILE_NOT_CREATED = "Subprofile could not be created"
 SUBPROFILE_ALREADY_REMOVED = "This subprofile has already been removed"
-# Our own wording, in the same style, where Copernica documents no message (README fidelity notes).
+# Our own wording, in the same style, where Copernica documents no message (docs/copernica.md, fidelity notes).
 MALFORMED_JSON = "Invalid JSON in request body"
 UNSUPPORTED_TYPE = "Unsupported content type, use application/json or application/x-www-form-urlencoded"
 BODY_TOO_LARGE = "Request body too large"
