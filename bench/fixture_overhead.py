@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import requests  # noqa: E402
-from waitress.server import create_server  # noqa: E402
+import requests
+from waitress.server import create_server
 
-from emulator import create_app, seeding  # noqa: E402
-from emulator.settings import Settings  # noqa: E402
-from emulator.testing import EmulatorHandle, ThreadServer  # noqa: E402
+from emulator import create_app, seeding
+from emulator.settings import Settings
+from emulator.testing import EmulatorHandle, ThreadServer
 
 TOKEN = "access_token=demo-copernica-token"
 

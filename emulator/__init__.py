@@ -1,7 +1,7 @@
 """martech-emulator: a stateful, faithful emulator of marketing vendors' profile REST APIs."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["__version__", "create_app"]
 

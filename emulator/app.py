@@ -7,78 +7,20 @@ error. No request ever gets Flask's HTML error page.
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from . import changelog, journal, seeding
-from .clock import Clock
-from .deferred import WorkQueue
+from . import changelog, journal_hooks
+from .control import control
 from .errors import EmulatorError, emulator_error
+from .realism import hook as realism_hook
 from .settings import Settings
+from .state import Emulator
 from .store import Store
 from .vendors import VENDORS, vendor_for_path
-from .realism import hook as realism_hook
-from .realism.core import Realism
 
 log = logging.getLogger(__name__)
-
-
-class Emulator:
-    """The state behind one app: store, clock, deferred work and settings."""
-
-    def __init__(self, settings: Settings, store: Store | None = None):
-        self.settings = settings
-        self.store = store if store is not None else Store(settings.data, settings.flush_interval)
-        self.clock = Clock()
-        self.work = WorkQueue(self.clock, batch_lock=self.store.lock)
-        if settings.history_size > 0 and self.store.changes is None:
-            self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now)
-        self.journal = journal.Journal(settings.journal_size)
-        self.vendors = VENDORS
-        self.realism = Realism(self)  # per-tenant settings, faults, latency, quotas
-        self.ready = threading.Event()
-        self._closed = False
-
-    def load_start_fixtures(self) -> None:
-        """Demo and ``--fixtures`` documents, but only into an empty store: a data file that
-        already holds state is never overwritten by the seeds it was made from."""
-        if any(self.store.tenants(v.name) for v in self.vendors):
-            return
-        documents: list[Any] = []
-        if self.settings.demo:
-            documents.append(seeding.demo_fixtures())
-        documents.extend(seeding.read_fixtures_file(path) for path in self.settings.fixtures)
-        for document in documents:  # validate every file before applying any
-            seeding.validate(document)
-        token = changelog.change_origin.set({"label": "fixtures loaded at start"})
-        try:
-            for document in documents:
-                seeding.apply(self, document)
-        finally:
-            changelog.change_origin.reset(token)
-
-    def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
-        self.work.clear()
-        self.journal.clear(vendor, tenant)
-        self.realism.reset(vendor, tenant)
-        for v in self.vendors:
-            if vendor is None or v.name == vendor:
-                v.reset(self, tenant)
-
-    def close(self) -> None:
-        """Apply due deferred work, then write the data file. Safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
-        self.work.stop()
-        self.store.close()
-
-
-def current_emulator() -> Emulator:
-    return current_app.extensions["emulator"]
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
@@ -88,10 +30,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    emulator = Emulator(settings, store)
+    emulator = Emulator(settings, VENDORS, store)
     app.extensions["emulator"] = emulator
-
-    from .control import control
 
     app.register_blueprint(control)
     for vendor in VENDORS:
@@ -100,7 +40,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     app.wsgi_app = _VendorPaths(app.wsgi_app)  # type: ignore[method-assign]
     _register_error_handlers(app)
     changelog.register_hooks(app)  # who changed what (before the journal's hooks: see changelog)
-    journal.register_hooks(app)  # the request journal (emulator/journal.py)
+    journal_hooks.register(app)  # the request journal (emulator/journal.py, journal_hooks.py)
     # after the journal's hooks: its after_request then runs after ours and records our notes
     realism_hook.register(app)  # faults, latency and quotas on vendor paths (emulator/realism/)
     if load_fixtures:

@@ -27,3 +27,25 @@ def emulator_error(message: str, status: int = 400, **details: Any) -> Response:
     response = jsonify(body)
     response.status_code = status
     return response
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """``{"accounts": {0: {"bogus": ["Unknown field."]}}}`` -> ``{"accounts[0].bogus": [...]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            elif key == "_schema":
+                path = prefix
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_messages(value, path))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "(document)"] = messages
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}[{i}]"))
+    else:
+        flat[prefix or "(document)"] = [str(messages)]
+    return flat

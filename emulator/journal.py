@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote_plus, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus
 
-from flask import Flask, Response, g, request
+from flask import g, request
 
 from .errors import EmulatorError
 
@@ -73,7 +73,7 @@ def request_query_masked() -> str:
     return g.masked_query
 
 
-def _text(data: bytes) -> tuple[str, bool]:
+def body_text(data: bytes) -> tuple[str, bool]:
     cut = len(data) > BODY_LIMIT
     return data[:BODY_LIMIT].decode("utf-8", errors="replace"), cut
 
@@ -400,139 +400,3 @@ def closest(entries: Iterable[Entry], matcher: Matcher, n: int = 3) -> list[tupl
 
 
 # -- recording (Flask hooks) -------------------------------------------------------------------
-class _InputTee:
-    """``wsgi.input`` that keeps the first ``BODY_LIMIT`` bytes the app reads.
-
-    The body is recorded as the vendor read it, without reading it ahead of the vendor: an
-    early read would bypass the vendor's own body size limit, and a vendor that parses a form
-    leaves nothing for a later ``get_data``.
-    """
-
-    def __init__(self, stream: Any):
-        self._stream = stream
-        self.kept = bytearray()
-        self.seen = 0
-
-    def _keep(self, data: bytes) -> bytes:
-        self.seen += len(data)
-        room = BODY_LIMIT - len(self.kept)
-        if room > 0:
-            self.kept += data[:room]
-        return data
-
-    def read(self, *args: Any) -> bytes:
-        return self._keep(self._stream.read(*args))
-
-    def readline(self, *args: Any) -> bytes:
-        return self._keep(self._stream.readline(*args))
-
-    def readlines(self, *args: Any) -> list[bytes]:
-        return [self._keep(line) for line in self._stream.readlines(*args)]
-
-    def __iter__(self) -> Any:
-        for line in self._stream:
-            yield self._keep(line)
-
-    def close(self) -> None:
-        close = getattr(self._stream, "close", None)
-        if close is not None:
-            close()
-
-
-_TEE = "martech_emulator.journal_input"
-
-
-def register_hooks(app: Flask) -> None:
-    """Record every request on a vendor's path, whatever answered it (route or error handler)."""
-    from .app import current_emulator
-    from .vendors import vendor_for_path
-
-    inner = app.wsgi_app
-
-    def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
-        # every request: which vendor owns it is known only once its path is canonical
-        if "wsgi.input" in environ:
-            environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"])
-        return inner(environ, start_response)
-
-    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
-
-    @app.before_request
-    def _journal_start() -> None:
-        if vendor_for_path(request.path) is not None:
-            g.journal_started = current_emulator().clock.now()
-
-    @app.after_request
-    def _journal_record(response: Response) -> Response:
-        vendor = vendor_for_path(request.path)
-        if vendor is None:
-            return response
-        try:
-            _record(current_emulator(), vendor, response)
-        except Exception:  # the journal must never change an answer
-            log.exception("could not record %s %s in the journal", request.method, request.path)
-        return response
-
-
-def _request_body() -> tuple[str, bool]:
-    tee = request.environ.get(_TEE)
-    if tee is None:
-        return _text(request.get_data(cache=True))
-    if tee.seen == 0 and request.content_length:
-        try:  # the vendor answered without reading the body: read what the journal keeps
-            request.stream.read(BODY_LIMIT)
-        except Exception:  # e.g. over the size limit, refused unread
-            pass
-    size = max(tee.seen, request.content_length or 0)
-    return bytes(tee.kept).decode("utf-8", errors="replace"), size > len(tee.kept)
-
-
-def _record(emulator: Any, vendor: Any, response: Response) -> None:
-    journal: Journal = emulator.journal
-    if journal.size == 0:
-        return
-    try:
-        tenant = vendor.tenant_of(emulator, request)
-    except Exception:
-        log.exception("%s.tenant_of failed", vendor.name)
-        tenant = None
-    body, body_cut = _request_body()
-    if response.is_streamed:
-        response_body, response_cut = "<streamed>", False
-    else:
-        response_body, response_cut = _text(response.get_data())
-    query = request_query_masked()
-    environ = request.environ
-    # built from the WSGI environ: werkzeug's ``request.url`` costs more than the rest of the entry
-    scheme = environ.get("wsgi.url_scheme", "http")
-    netloc = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
-    # the path as sent (``/v3//profile/1/``), where the routed one may have been made canonical
-    raw_target = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-    if raw_target and raw_target.startswith("/"):
-        path = raw_target.partition("?")[0]
-    else:
-        path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/%@:+,;=!$&'()*~")
-    note = g.get("emulator_note")
-    if isinstance(note, (list, tuple)):
-        note = "; ".join(str(n) for n in note)
-    # the change log (``changelog.py``) links a request's changes to its journal entry
-    g.journal_entry = journal.record(
-        time=g.get("journal_started") or emulator.clock.now(),
-        vendor=vendor.name,
-        tenant=tenant,
-        operation=request.endpoint if request.url_rule is not None else None,
-        matched=request.url_rule is not None and not g.get("emulator_unmatched", False),
-        method=request.method,
-        url=urlunsplit((scheme, netloc, path, query, "")),
-        path=request.path,
-        query_string=query,
-        headers={k: mask_header(k, v) for k, v in request.headers.items()},
-        body=body,
-        body_truncated=body_cut,
-        content_type=request.content_type or "",
-        status=response.status_code,
-        response_headers=dict(response.headers.items()),
-        response_body=response_body,
-        response_truncated=response_cut,
-        note=str(note) if note is not None else None,
-    )

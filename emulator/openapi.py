@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -22,7 +23,10 @@ from flask import Flask
 from werkzeug.routing.converters import AnyConverter
 from marshmallow import Schema
 
-from . import __version__
+from .version import __version__
+
+if TYPE_CHECKING:
+    from .vendors.base import Vendor
 
 #: methods every Flask rule answers by itself; not operations of the API
 IMPLICIT = {"HEAD", "OPTIONS"}
@@ -92,10 +96,11 @@ def schema_name(schema: Any) -> str:
     return cls.__name__ if cls.__name__.startswith(prefix) else prefix + cls.__name__
 
 
-def build(app: Flask, base_url: str) -> dict[str, Any]:
-    """The OpenAPI document of ``app``, with ``base_url`` as this emulator's server."""
-    from .control.apidocs import CONTROL_OPERATIONS, CONTROL_ERRORS
-    from .vendors import VENDORS
+def build(app: Flask, base_url: str, vendors: Iterable[Vendor], control_operations: dict[str, Operation],
+          control_errors: dict[int | str, Answer]) -> dict[str, Any]:
+    """The OpenAPI document of ``app``, with ``base_url`` as this emulator's server: the
+    ``vendors``' routes, and the control plane's described by ``control_operations``."""
+    VENDORS = tuple(vendors)
 
     ours = {"url": base_url.rstrip("/"), "description": "this emulator"}
     spec = APISpec(
@@ -122,8 +127,8 @@ def build(app: Flask, base_url: str) -> dict[str, Any]:
         vendor = by_blueprint.get(blueprint) if blueprint else None
         if vendor is None and blueprint != "control":
             continue  # Flask's own /static route: not part of the API
-        known = vendor.openapi_operations() if vendor else CONTROL_OPERATIONS
-        errors = vendor.openapi_errors() if vendor else CONTROL_ERRORS
+        known = vendor.openapi_operations() if vendor else control_operations
+        errors = vendor.openapi_errors() if vendor else control_errors
         for path, fixed in expand(rule):
             suffix = "".join(f"[{v}]" for v in fixed.values())
             for method in sorted((rule.methods or set()) - IMPLICIT):

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError
 
-from .errors import EmulatorError
-from .vendors import VENDORS, vendor_named
+from .errors import EmulatorError, flatten_messages
 
 if TYPE_CHECKING:
-    from .app import Emulator
+    from .state import Emulator
+    from .vendors.base import Registry
 
 
 def demo_fixtures() -> dict[str, Any]:
@@ -33,39 +33,18 @@ def read_fixtures_file(path: str) -> dict[str, Any]:
         raise EmulatorError(f"fixtures file {path} is not valid JSON: {exc}") from exc
 
 
-def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """``{"accounts": {0: {"bogus": ["Unknown field."]}}}`` -> ``{"accounts[0].bogus": [...]}``."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            elif key == "_schema":
-                path = prefix
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(flatten_messages(value, path))
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "(document)"] = messages
-    elif isinstance(messages, list):
-        for i, value in enumerate(messages):
-            flat.update(flatten_messages(value, f"{prefix}[{i}]"))
-    else:
-        flat[prefix or "(document)"] = [str(messages)]
-    return flat
 
 
-def validate(document: Any) -> dict[str, Any]:
+def validate(document: Any, vendors: Registry) -> dict[str, Any]:
     """Validate a whole fixtures document; return it loaded, vendor by vendor."""
     if not isinstance(document, dict):
-        raise EmulatorError("a fixtures document must be a JSON object keyed by vendor "
-                            f"({', '.join(v.name for v in VENDORS)})")
+        raise EmulatorError(f"a fixtures document must be a JSON object keyed by vendor ({vendors.names()})")
     loaded: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for key, section in document.items():
-        vendor = vendor_named(key)
+        vendor = vendors.named(key)
         if vendor is None:
-            errors[key] = [f"Unknown vendor; expected one of: {', '.join(v.name for v in VENDORS)}."]
+            errors[key] = [f"Unknown vendor; expected one of: {vendors.names()}."]
             continue
         try:
             loaded[key] = vendor.fixtures_schema().load(section if section is not None else {})
@@ -79,15 +58,16 @@ def validate(document: Any) -> dict[str, Any]:
 
 def apply(emulator: Emulator, document: Any) -> dict[str, Any]:
     """Validate, then apply; adds or replaces what the document names."""
-    loaded = validate(document)
+    vendors = emulator.vendors
+    loaded = validate(document, vendors)
     with emulator.store.transaction():
         for key, section in loaded.items():
-            vendor_named(key).check_fixtures(emulator, section)
+            vendors[key].check_fixtures(emulator, section)
         for key, section in loaded.items():
-            vendor_named(key).load_fixtures(emulator, section)
+            vendors[key].load_fixtures(emulator, section)
     return loaded
 
 
 def export(emulator: Emulator) -> dict[str, Any]:
     with emulator.store.transaction():
-        return {vendor.name: vendor.export_fixtures(emulator) for vendor in VENDORS}
+        return {vendor.name: vendor.export_fixtures(emulator) for vendor in emulator.vendors}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -20,6 +21,25 @@ def client():
     app = create_app(Settings())
     yield app.test_client()
     app.extensions["emulator"].close()
+
+
+@pytest.fixture(scope="session")
+def all_contract_tests_passed():
+    """Checks the closing line of a contract run: every test the suite holds passed, and
+    nothing else happened (no skip, no failure), so a transport cannot pass with a few."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "EMULATOR_"))}
+    result = subprocess.run([sys.executable, "-m", "pytest", "contract_tests", "--collect-only", "-q",
+                             "-p", "no:cacheprovider"], cwd=root, capture_output=True, text=True,
+                            timeout=120, env=env)
+    found = re.search(r"^(\d+) tests? collected", result.stdout, re.M)
+    assert found, result.stdout[-2000:] + result.stderr[-2000:]
+    count = int(found.group(1))
+
+    def check(summary: str) -> None:
+        assert re.fullmatch(rf"=* ?{count} passed in [\d.]+s(?: \([\d:]+\))? ?=*", summary.strip()), (count, summary)
+
+    return check
 
 
 def free_port() -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import threading
 
 import pytest
@@ -94,11 +95,10 @@ def test_background_flush_writes_within_the_interval(tmp_path):
     path = str(tmp_path / "data.json")
     store = Store(path, flush_interval=0.05)
     store.put("v", "t", "c", "k", {"x": 1})
-    deadline = threading.Event()
-    for _ in range(100):
-        if os.path.exists(path):
-            break
-        deadline.wait(0.02)
+    deadline = time.monotonic() + 30  # a bound for a hung flusher, not a speed claim
+    while not os.path.exists(path):
+        assert time.monotonic() < deadline, "the background flush never wrote the file"
+        time.sleep(0.01)
     assert json.load(open(path))["v/t/c"] == {"k": {"x": 1}}
     store.close()
 

@@ -2,7 +2,6 @@
 tenant, method and path, a count, a seeded probability; a faulted write changes nothing."""
 from __future__ import annotations
 
-from emulator.realism.rules import draw
 from emulator.seeding import demo_fixtures
 from emulator.vendors.copernica.errors import LOADBALANCER_PAGE
 
@@ -116,7 +115,8 @@ def test_a_seeded_30_percent_fault_rate_repeats_the_same_sequence(api):
 
     first, second = run(30), run(30)
     assert first == second
-    assert first == [503 if draw(30, n, "fire").random() < 0.3 else 200 for n in range(40)]
+    # seed 30's draws, written out: a change to the drawing shows here (and breaks users' seeds)
+    assert [n for n, status in enumerate(first) if status == 503] == [1, 2, 10, 17, 19, 20, 23, 24, 28, 29, 36]
     assert 4 <= first.count(503) <= 20  # about 30 %: the seeded draws are uniform
     assert run(31) != first  # another seed, another sequence
 

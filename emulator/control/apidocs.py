@@ -12,6 +12,7 @@ from .. import openapi
 from ..openapi import Answer, Operation
 from ..vendors import VENDORS
 from . import schemas as s
+from ..state import current_emulator
 from .routes import control
 
 JSON = "application/json"
@@ -91,5 +92,6 @@ CONTROL_OPERATIONS = _operations()
 
 @control.get("/openapi.json")
 def openapi_json() -> Response:
-    document: dict[str, Any] = openapi.build(current_app, request.host_url)
+    document: dict[str, Any] = openapi.build(current_app, request.host_url, current_emulator().vendors,
+                                             CONTROL_OPERATIONS, CONTROL_ERRORS)
     return jsonify(document)

@@ -15,7 +15,7 @@ from importlib import resources
 
 from flask import Response, jsonify, request, send_from_directory
 
-from ..app import current_emulator
+from ..state import current_emulator
 from ..errors import EmulatorError
 from ..vendors import VENDORS, Vendor, vendor_named
 from . import schemas

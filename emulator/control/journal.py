@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from ..app import current_emulator
+from ..state import current_emulator
 from ..errors import EmulatorError
 from ..journal import Entry, Matcher
 from ..vendors import VENDORS, vendor_named

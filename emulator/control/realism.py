@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from ..app import current_emulator
+from ..state import current_emulator
 from ..errors import EmulatorError
 from ..realism import api
 from .routes import _json_body, control

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, jsonify, request
 
-from .. import __version__, seeding
-from ..app import current_emulator
+from .. import seeding
+from ..version import __version__
+from ..state import current_emulator
 from ..errors import EmulatorError
 from ..vendors import VENDORS, vendor_named
 

@@ -6,14 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError
 
-from ..errors import EmulatorError
-from ..seeding import flatten_messages
-from ..vendors import VENDORS
+from ..errors import EmulatorError, flatten_messages
 from . import settings as keys
 from .rules import RuleSchema
 
 if TYPE_CHECKING:
-    from ..app import Emulator
+    from ..state import Emulator
 
 
 def invalid(exc: ValidationError, prefix: str) -> EmulatorError:
@@ -78,4 +76,5 @@ def put_all_settings(emulator: Emulator, document: Any) -> None:
 
 
 def all_settings(emulator: Emulator) -> dict[str, dict[str, Any]]:
-    return {v.name: {t: emulator.realism.settings(v.name, t) for t in v.tenants(emulator)} for v in VENDORS}
+    return {v.name: {t: emulator.realism.settings(v.name, t) for t in v.tenants(emulator)}
+            for v in emulator.vendors}

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EmulatorError
 from ..ids import is_digits
-from ..vendors import VENDORS, vendor_named
 from . import settings as keys
 from .quota import QuotaCheck, RollingCounter
 from .rules import Decision, decide, export_rule
 
 if TYPE_CHECKING:
-    from ..app import Emulator
+    from ..state import Emulator
     from ..vendors.base import Vendor
 
 COLLECTION, KEY = "realism", "settings"
@@ -34,7 +33,7 @@ class Realism:
         self._last_id = 0  # the highest r<n> rule id handed out since the last full reset
         # Vendors whose requests must be looked at. Only ever grows (a snapshot restored later
         # may bring settings back), so a vendor pays nothing until realism is first used on it.
-        self._watched: set[str] = {v.name for v in VENDORS if any(
+        self._watched: set[str] = {v.name for v in emulator.vendors if any(
             self.store.exists(v.name, t, COLLECTION, KEY) for t in self.store.tenants(v.name))}
 
     # -- settings ----------------------------------------------------------------------------
@@ -42,10 +41,9 @@ class Realism:
         return vendor in self._watched
 
     def vendor(self, name: str) -> Vendor:
-        vendor = vendor_named(name)
+        vendor = self.emulator.vendors.named(name)
         if vendor is None:
-            raise EmulatorError(f"unknown vendor {name!r}; expected one of: "
-                                f"{', '.join(v.name for v in VENDORS)}", 404)
+            raise EmulatorError(f"unknown vendor {name!r}; expected one of: {self.emulator.vendors.names()}", 404)
         return vendor
 
     def require_tenant(self, vendor: str, tenant: str) -> Vendor:
@@ -100,7 +98,7 @@ class Realism:
 
     def _tenants(self, vendor: str | None, tenant: str | None) -> list[tuple[str, str]]:
         """(vendor, tenant) pairs that exist, narrowed to one vendor and/or one tenant."""
-        return [(v.name, t) for v in VENDORS if vendor is None or v.name == vendor
+        return [(v.name, t) for v in self.emulator.vendors if vendor is None or v.name == vendor
                 for t in v.tenants(self.emulator) if tenant is None or t == tenant]
 
     def add_rule(self, vendor: str, tenant: str, rule: dict[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g, request
 
-from ..vendors import vendor_for_path
+from ..state import current_emulator
 from .rules import Decision
 
 if TYPE_CHECKING:
@@ -37,14 +37,12 @@ _lent_lock = threading.Lock()
 
 
 def register(app: Flask) -> None:
-    from ..app import current_emulator
-
     @app.before_request
     def _realism() -> Response | None:
-        vendor = vendor_for_path(request.path)
+        emulator = current_emulator()
+        vendor = emulator.vendors.for_path(request.path)
         if vendor is None:
             return None
-        emulator = current_emulator()
         realism = emulator.realism
         if not realism.watched(vendor.name):
             return None

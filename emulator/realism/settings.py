@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -59,19 +58,28 @@ def defaults(vendor: Vendor) -> dict[str, Any]:
     return {name: copy.deepcopy(s.default) for name, s in keys_of(vendor).items()}
 
 
-@lru_cache(maxsize=None)
-def _schema_class(vendor: Vendor, fixtures: bool) -> type[Schema]:
-    declared = {name: copy.deepcopy(s.field) for name, s in keys_of(vendor).items()
-                if not (fixtures and s.vendor_stored)}
-    for item in declared.values():
-        item.allow_none = True
-    return Schema.from_dict(declared, name=f"{vendor.name.title().replace('_', '')}Settings")
+_schema_classes: dict[tuple[str, bool], type[Schema]] = {}
+
+
+def settings_schema(vendor_name: str, own: dict[str, Setting], fixtures: bool = False) -> Schema:
+    """Checks a settings object of a vendor whose own keys are ``own`` (every key optional;
+    unknown keys refused, by name). In ``fixtures`` the keys the vendor stores itself are left
+    out: its fixtures have them already. Vendors call this from their fixtures schemas with
+    their own keys, so they need no ``Vendor`` object (which imports their schemas)."""
+    cls = _schema_classes.get((vendor_name, fixtures))
+    if cls is None:
+        declared = {name: copy.deepcopy(s.field) for name, s in {**GENERIC, **own}.items()
+                    if not (fixtures and s.vendor_stored)}
+        for item in declared.values():
+            item.allow_none = True
+        cls = Schema.from_dict(declared, name=f"{vendor_name.title().replace('_', '')}Settings")
+        _schema_classes[(vendor_name, fixtures)] = cls
+    return cls(unknown=RAISE)
 
 
 def schema(vendor: Vendor, fixtures: bool = False) -> Schema:
-    """Checks a settings object (every key optional; unknown keys refused, by name). In
-    ``fixtures`` the keys the vendor stores itself are left out: its fixtures have them already."""
-    return _schema_class(vendor, fixtures)(unknown=RAISE)
+    """``settings_schema`` of a registered vendor."""
+    return settings_schema(vendor.name, vendor.settings_fields(), fixtures)
 
 
 def vendor_stored(vendor: Vendor) -> set[str]:

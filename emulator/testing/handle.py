@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 
 from .. import seeding
-from ..app import Emulator, create_app
+from ..app import create_app
+from ..state import Emulator
 from ..journal import Entry, Matcher, closest
 from ..settings import Settings
 from ..vendors import VENDORS

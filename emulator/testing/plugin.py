@@ -56,13 +56,14 @@ def emulator_server(emulator_listen_address, emulator_settings) -> Iterator[Any]
 @pytest.fixture(scope="session")
 def _emulator_session_handle(emulator_server, emulator_fixtures):
     from emulator import seeding
+    from emulator.vendors import VENDORS
     from emulator.testing.handle import EmulatorHandle
 
     fixtures = emulator_fixtures
     if isinstance(fixtures, (str, Path)):
         fixtures = json.loads(Path(fixtures).read_text("utf-8"))
     if fixtures is not None:
-        seeding.validate(fixtures)  # a bad fixtures file fails once, naming the bad key
+        seeding.validate(fixtures, VENDORS)  # a bad fixtures file fails once, naming the bad key
     return EmulatorHandle(emulator_server.app, emulator_server.url, fixtures)
 
 

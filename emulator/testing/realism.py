@@ -16,7 +16,7 @@ from ..errors import EmulatorError
 from ..realism import api
 
 if TYPE_CHECKING:
-    from ..app import Emulator
+    from ..state import Emulator
 
 
 class RealismMixin:

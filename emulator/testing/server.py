@@ -13,7 +13,8 @@ from typing import Any
 from flask import Flask
 from waitress.server import create_server
 
-from ..app import Emulator, create_app
+from ..app import create_app
+from ..state import Emulator
 from ..settings import Settings
 
 

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Request, Response
 from marshmallow import Schema
 from werkzeug.http import HTTP_STATUS_CODES
 
+from ..openapi import Answer, Operation
+
 if TYPE_CHECKING:
-    from ..app import Emulator
-    from ..openapi import Operation
     from ..realism.settings import Setting
+    from ..state import Emulator
 
 #: characters of a document's JSON shown in the dashboard's default profile table
 SUMMARY_CHARS = 160
@@ -137,8 +139,6 @@ class Vendor:
     def openapi_errors(self) -> dict[int | str, Any]:
         """The answers any route of the vendor may give besides its own (``openapi.Answer`` by
         status): its error bodies. The default promises nothing about them."""
-        from ..openapi import Answer
-
         return {"default": Answer("any other answer of the vendor", content_type=None)}
 
     def openapi_operations(self) -> dict[str, Operation]:
@@ -195,6 +195,41 @@ class Vendor:
         code = status or (429 if kind == "quota" else 503)
         text = message or f"{code} {HTTP_STATUS_CODES.get(code, 'Error')}"
         return Response(text + "\n", status=code, mimetype="text/plain")
+
+class Registry:
+    """The vendors one emulator serves, in the order the CLI banner lists them.
+
+    Handed to the ``Emulator`` (``state.py``) by the app factory, so the layers below the
+    vendors (seeding, realism, the journal's hooks) reach them without importing them."""
+
+    def __init__(self, vendors: Iterable[Vendor]):
+        self._vendors = tuple(vendors)
+        self._by_name = {v.name: v for v in self._vendors}
+
+    def __iter__(self) -> Iterator[Vendor]:
+        return iter(self._vendors)
+
+    def __len__(self) -> int:
+        return len(self._vendors)
+
+    def __getitem__(self, name: str) -> Vendor:
+        return self._by_name[name]
+
+    def named(self, name: object) -> Vendor | None:
+        """The vendor of that name; None for any other value (a request may send anything)."""
+        return self._by_name.get(name) if isinstance(name, str) else None
+
+    def for_path(self, path: str) -> Vendor | None:
+        """The vendor that owns a request path, if any."""
+        for vendor in self._vendors:
+            if vendor.owns(path):
+                return vendor
+        return None
+
+    def names(self) -> str:
+        """``"adobe_campaign, adobe_target, copernica"``, for error messages."""
+        return ", ".join(self._by_name)
+
 
 def _json(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -69,7 +69,7 @@ def test_a_truncated_body_keeps_the_status_asked_for(served):
     assert reply.status_code == 504
     assert reply.headers["Content-Type"] == "text/html; charset=utf-8"
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
-        reply.content
+        _ = reply.content
 
 
 def test_a_write_whose_connection_is_reset_changes_nothing(served):
@@ -82,14 +82,16 @@ def test_a_write_whose_connection_is_reset_changes_nothing(served):
 def test_a_delayed_request_does_not_hold_the_only_worker(served):
     rule = add_rule(served, latency={"fixed": 4.0}, count=1)
     answers = []
-    slow = threading.Thread(target=lambda: answers.append(requests.get(served.base + PROFILE).status_code))
+    slow = threading.Thread(target=lambda: answers.append(requests.get(served.base + PROFILE, timeout=30).status_code))
     slow.start()
-    while requests.get(f"{served.base}/_emulator/faults/{rule['id']}").json()["fault"]["matched"] == 0:
+    deadline = time.monotonic() + 30
+    while requests.get(f"{served.base}/_emulator/faults/{rule['id']}", timeout=10).json()["fault"]["matched"] == 0:
+        assert time.monotonic() < deadline, "the delayed request never reached the server"
         time.sleep(0.01)  # the delayed request has been decided and is sleeping now
-    other = requests.get(served.base + OTHER_PROFILE)
+    other = requests.get(served.base + OTHER_PROFILE, timeout=10)
     assert other.status_code == 200 and other.json()["ID"] == "5"
     assert slow.is_alive()  # answered while the delayed request still waits, on a 1-thread server
-    slow.join()
+    slow.join(timeout=30)
     assert answers == [200]
     dispatcher = served.server.task_dispatcher
     assert len(dispatcher.threads) - dispatcher.stop_count == 1  # the stand-in went away again

@@ -116,7 +116,7 @@ def test_filters(client):
     client.get(f"/v3/profile/999?{TOKEN}")                         # 400
     client.put(f"/v3/profile/2?{TOKEN}", json={"fields": {}})      # 204
     client.get(f"/v3/database/2/profiles?{OTHER}")                 # 200, other tenant
-    paths = lambda q: [e["path"] for e in requests_of(client, q)]  # noqa: E731
+    paths = lambda q: [e["path"] for e in requests_of(client, q)]
     assert paths("?method=put") == ["/v3/profile/2"]
     assert paths("?tenant=Other+Company") == ["/v3/database/2/profiles"]
     assert paths("?vendor=copernica&status=200") == ["/v3/profile/1", "/v3/database/2/profiles"]

@@ -163,7 +163,7 @@ def test_in_process_handle_has_no_url(emulator):
         with pytest.raises(RuntimeError):
             _ = handle.base_urls
         assert handle.url is None
-        names = lambda h: [a["name"] for a in h.state()["copernica"]["accounts"]]  # noqa: E731
+        names = lambda h: [a["name"] for a in h.state()["copernica"]["accounts"]]
         assert names(handle) == names(emulator) == ["Demo Company", "Other Company"]
     finally:
         handle.close()

@@ -30,7 +30,7 @@ def test_two_servers_never_share_a_port_and_serve_their_own_state():
         assert a.port != b.port
         requests.put(f"{a.url}/v3/profile/1?access_token=demo-copernica-token",
                      json={"fields": {"lastname": "OnlyInA"}}, timeout=10).raise_for_status()
-        last = lambda s: requests.get(f"{s.url}/v3/profile/1?access_token=demo-copernica-token",  # noqa: E731
+        last = lambda s: requests.get(f"{s.url}/v3/profile/1?access_token=demo-copernica-token",
                                       timeout=10).json()["fields"]["lastname"]
         assert (last(a), last(b)) == ("OnlyInA", "Smith")
 

@@ -59,7 +59,7 @@ def encode(purpose: str, org: str, key: str) -> str:
         raise ValueError("token key too long")
     plain = bytes([len(plain)]) + plain
     salt = os.urandom(_SALT)
-    body = bytes(a ^ b for a, b in zip(plain, _mask(salt, len(plain))))
+    body = bytes(a ^ b for a, b in zip(plain, _mask(salt, len(plain)), strict=False))
     return "@" + _b64(salt + body + _mac(purpose, org, salt + plain)[:_TAG])
 
 
@@ -71,7 +71,7 @@ def decode(purpose: str, org: str, token: str) -> str | None:
     if raw is None or len(raw) < _SALT + 1 + _TAG:
         return None
     salt, body, tag = raw[:_SALT], raw[_SALT:-_TAG], raw[-_TAG:]
-    plain = bytes(a ^ b for a, b in zip(body, _mask(salt, len(body))))
+    plain = bytes(a ^ b for a, b in zip(body, _mask(salt, len(body)), strict=False))
     if len(body) > _MAX_KEY + 1 or plain[0] != len(plain) - 1:
         return None
     if not hmac.compare_digest(tag, _mac(purpose, org, salt + plain)[:_TAG]):

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, g, request
 from werkzeug.routing import BaseConverter, ValidationError
 
-from ...app import current_emulator
+from ...state import current_emulator
 from . import errors, model, paths
 from .errors import CampaignError, json_response
 

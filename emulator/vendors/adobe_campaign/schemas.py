@@ -18,6 +18,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validates_schema
 
+from ...realism.settings import settings_schema
 from . import errors
 from .pkeys import PKEY_RE
 
@@ -469,7 +470,4 @@ class FixturesSchema(Schema):
 
 
 def _settings_schema() -> Schema:
-    from ...realism.settings import schema
-    from . import VENDOR
-
-    return schema(VENDOR, fixtures=True)
+    return settings_schema("adobe_campaign", {}, fixtures=True)  # the generic keys only

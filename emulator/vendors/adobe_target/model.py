@@ -37,8 +37,8 @@ from .batchfile import parse_batch
 from .errors import (TargetError, not_found_marketing_cloud_visitor, not_found_mbox_pc,
                      not_found_third_party)
 from .schemas import third_party_id_problem
+from .settings import VENDOR
 
-VENDOR = "adobe_target"
 SETTINGS, CLIENT_KEY = "settings", "client"
 PROFILES = "profiles"
 THIRD_PARTY_IDS = "thirdPartyIds"
@@ -46,8 +46,6 @@ MCIDS = "marketingCloudVisitorIds"
 BATCHES = "batches"
 QUOTA = "quota"
 
-GET_LIMIT = 8 * 1024          # bytes of request line (path and query) on GET (§2.1)
-POST_LIMIT = 60 * 1024        # bytes of query plus body on POST (§2.1)
 BATCH_RETENTION = timedelta(hours=24)  # legacy docs: statuses kept at most 24 hours
 QUOTA_WINDOW_MINUTES = 24 * 60
 
@@ -340,7 +338,7 @@ class TargetModel:
                     continue
                 counts["consumedCount"] += 1
                 values = {}
-                for name, cell in zip(names, cells[1:]):
+                for name, cell in zip(names, cells[1:], strict=False):  # a row may be short
                     value = unquote_plus(cell)
                     if value != "":
                         values[name] = value

@@ -9,10 +9,11 @@ import logging
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Request, Response, current_app, g, jsonify, request
+from flask import Blueprint, Request, Response, g, jsonify, request
 from marshmallow import ValidationError
 
-from ...errors import EmulatorError
+from ...errors import EmulatorError, flatten_messages
+from ...state import current_emulator
 from .errors import JSON, XML, TargetError, style_for_path
 from .model import VENDOR, TargetModel
 from .schemas import VisitorSchema, third_party_id_problem
@@ -31,7 +32,7 @@ UPDATE_SUCCESS = ("<response>\n"
 
 
 def model() -> TargetModel:
-    emulator = current_app.extensions["emulator"]
+    emulator = current_emulator()
     return TargetModel(emulator.store, emulator.clock)
 
 
@@ -65,7 +66,7 @@ def _authorised_client(path_client: str | None = None) -> dict:
 
 def _size_limit(client: str, key: str) -> int:
     """The client's ``max_get_bytes``/``max_post_bytes`` setting (8 KB and 60 KB by default)."""
-    return current_app.extensions["emulator"].realism.setting(VENDOR, client, key)
+    return current_emulator().realism.setting(VENDOR, client, key)
 
 
 def _size(limit: int, short: bool = False) -> str:
@@ -198,7 +199,6 @@ def create_visitor(client: str) -> Response:
     try:
         data = VisitorSchema().load(body)
     except ValidationError as exc:
-        from ...seeding import flatten_messages  # not at import time: seeding imports the registry
 
         errors = flatten_messages(exc.messages)
         first = next(iter(errors))

@@ -12,6 +12,9 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ...realism.settings import settings_schema
+from .settings import SETTINGS_FIELDS, VENDOR
+
 #: Target client codes are short tokens that appear in hostnames and URL paths
 CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -68,7 +71,7 @@ def _attribute_name(value: str) -> None:
         raise ValidationError("A profile attribute name must not be empty.")
 
 
-def Attributes() -> fields.Dict:  # noqa: N802 - reads like the other field declarations
+def Attributes() -> fields.Dict:
     """``profileAttributes``: attribute name → bare string or ``{value, modifiedAt}``."""
     return fields.Dict(keys=fields.String(validate=_attribute_name), values=AttributeField(), load_default=dict)
 
@@ -164,7 +167,4 @@ class VisitorSchema(_Strict):
 
 
 def _settings_schema() -> Any:
-    from ...realism.settings import schema
-    from . import VENDOR
-
-    return schema(VENDOR, fixtures=True)
+    return settings_schema(VENDOR, SETTINGS_FIELDS, fixtures=True)

@@ -12,7 +12,7 @@ from ...errors import EmulatorError
 from .model import VENDOR, Account, apply_values, make_field, new_access_token, new_secret
 
 if TYPE_CHECKING:
-    from ...app import Emulator
+    from ...state import Emulator
 
 Doc = dict[str, Any]
 FIELD_DEFAULTS = {"value": "", "displayed": False, "ordered": False, "length": 255, "textlines": 1,

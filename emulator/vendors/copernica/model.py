@@ -27,11 +27,11 @@ from .fieldtypes import TYPES, choices_of, default_value, normalize, php_bool, p
 from .requestdata import as_list
 from .schemas import FIELD_NAME
 from .selection import compile_selection, parse
+from .settings import VENDOR
 
 if TYPE_CHECKING:
     from ...clock import Clock
 
-VENDOR = "copernica"
 #: Copernica writes times in its own local time (vendor-apis.md §4.6)
 COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -371,15 +371,15 @@ def order_profiles(profiles: list[Doc], database: Doc, orderby: str, descending:
     field = next((f for f in database["fields"] if orderby in (f["name"].lower(), f["ID"])), None)
     if field is not None:
         cast = {"integer": php_int, "float": php_float}.get(field["type"], str.casefold)
-        key = lambda p: (cast(field_values(p, database)[field["name"]]), int(p["ID"]))  # noqa: E731
+        key = lambda p: (cast(field_values(p, database)[field["name"]]), int(p["ID"]))
     elif orderby == "modified":
-        key = lambda p: (p["modified"], int(p["ID"]))  # noqa: E731
+        key = lambda p: (p["modified"], int(p["ID"]))
     elif orderby == "random":
         shuffled = list(profiles)
         random.shuffle(shuffled)
         return shuffled
     else:
-        key = lambda p: int(p["ID"])  # noqa: E731
+        key = lambda p: int(p["ID"])
     return sorted(profiles, key=key, reverse=descending)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from ...app import current_emulator
+from ...state import current_emulator
 from . import errors
 from .errors import CopernicaError, error_response
 from .fieldtypes import php_bool

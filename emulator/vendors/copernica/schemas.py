@@ -13,13 +13,14 @@ from marshmallow import RAISE, Schema, ValidationError, post_load, validate, val
 from marshmallow import fields as mf
 
 from ...ids import is_digits
+from ...realism.settings import settings_schema
 from .fieldtypes import TYPES, php_bool, php_int
+from .settings import SETTINGS, VENDOR
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DATETIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 SECRET = re.compile(r"^[0-9a-f]{28}$")
 #: the v3 docs' largest page (vendor-apis.md §4.6); per tenant: the ``list_limit_max`` setting
-MAX_LIMIT = 1000
 #: how the OpenAPI document shows parameters that Copernica reads with PHP's casts (it accepts
 #: anything: "abc" is 0, "yes" is true)
 INTEGER = {"type": "integer", "description": "read with PHP's (int) cast: anything is accepted"}
@@ -172,10 +173,7 @@ class CopernicaFixtures(Schema):
 
 
 def _settings_schema() -> Schema:
-    from ...realism.settings import schema
-    from . import VENDOR
-
-    return schema(VENDOR, fixtures=True)
+    return settings_schema(VENDOR, SETTINGS, fixtures=True)
 
 
 # -- request parameters -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .model import VENDOR, Account, field_values
 
 if TYPE_CHECKING:
-    from ...app import Emulator
+    from ...state import Emulator
 
 #: field columns shown in the table (the database's first fields); the detail shows them all
 FIELD_COLUMNS = 5
