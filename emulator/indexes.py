@@ -64,7 +64,7 @@ class Index:
             held = grouped.get(value)
             if held is None:
                 grouped[value] = doc_key
-            elif type(held) is str:
+            elif isinstance(held, str):
                 grouped[value] = {held, doc_key}
             else:
                 held.add(doc_key)

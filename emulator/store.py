@@ -36,7 +36,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -252,16 +252,25 @@ class Store:
         date from then on. In the index's value order, or in insertion order (as ``search``)
         when ``ordered``. The documents are ``Document`` shallow copies, as ``search``'s.
         """
+        return self.find_any(vendor, tenant, collection, [(index, operator, value)], cond, ordered=ordered)
+
+    def find_any(self, vendor: str, tenant: str, collection: str,
+                 lookups: Iterable[tuple[IndexSpec, str, Any]],
+                 cond: Callable[[Doc], bool] | None = None, *, ordered: bool = False) -> list[Document]:
+        """``find`` with several lookups: the documents any of them finds, each once."""
         name = table_name(vendor, tenant, collection)
         with self.lock:
             table = self._storage.memory.get(name, {})
-            found = [(key, table[key]) for key in self._index(name, index).keys(operator, value)]
+            keys = [self._index(name, index).keys(operator, value) for index, operator, value in lookups]
+            unique = keys[0] if len(keys) == 1 else iter(dict.fromkeys(itertools.chain(*keys)))
+            found = [(key, table[key]) for key in unique]
             if cond is not None:
                 found = [(key, doc) for key, doc in found if cond(doc)]
             if ordered and len(found) > 1:
                 position = self._order_of(name)
                 found.sort(key=lambda item: position[item[0]])
-            return [Document(doc, doc_id=key) for key, doc in found]
+            # str ids, as KeyedTable's own documents have (TinyDB's annotation says int)
+            return [Document(doc, doc_id=key) for key, doc in found]  # type: ignore[arg-type]
 
     def drop_indexes(self, vendor: str, tenant: str, collection: str, prefix: str = "") -> None:
         """Forget a collection's indexes whose name starts with ``prefix``: for a caller whose

@@ -19,6 +19,7 @@ import base64
 import json
 import os
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -26,7 +27,7 @@ from urllib.parse import quote, urlencode
 from marshmallow import ValidationError
 
 from ...clock import Clock
-from ...store import Store
+from ...store import IndexSpec, Store
 from . import errors, metadata, pkeys
 from .errors import CampaignError
 from .paths import FILTERS, Target
@@ -40,6 +41,19 @@ DEFAULT_LINE_COUNT = 25
 #: Campaign's XtkBigTableThreshold: above it, ``next`` needs ``_forcePagination=true`` (§1.5)
 BIG_TABLE_THRESHOLD = 100_000
 BYTEXT_FIELDS = {"firstName", "lastName", "email"}
+
+
+def _text_of(name: str) -> IndexSpec:
+    """An index of one text property, as the filters compare it (exactly, or by its start)."""
+    def key(doc: dict[str, Any]) -> str | None:
+        value = doc.get(name, "")
+        return value if isinstance(value, str) else None  # a non-text value matches no filter
+    return IndexSpec(name, key)
+
+
+#: the indexes that serve ``byEmail`` and ``byText`` (built on a profile collection's first filter)
+BY = {name: _text_of(name) for name in sorted(BYTEXT_FIELDS)}
+Lookup = tuple[IndexSpec, str, Any]
 
 
 # -- credentials (Adobe I/O gateway) -------------------------------------------------------------
@@ -263,16 +277,18 @@ class Campaign:
 
     def _listing(self, target: Target, filters: list[str], field: str | None,
                  params: dict[str, str]) -> tuple[str, Any]:
-        match = self._matcher(filters, params)
+        match, lookups = self._matcher(filters, params)
         order = self._order(params.get("_order"), target.ext)
         if target.count:
             total = (self.store.count(NS, self.org, PROFILES) if match is None
-                     else len(self.store.search(NS, self.org, PROFILES, match)))
+                     else len(self._filtered(match, lookups, ordered=False)))
             return "count", {"count": total}
         if match is None and not order:  # a plain page reads only its own profiles
             rows: Any = _KeyedRows(self.store, self.org)
+        elif match is None:
+            rows = self.store.search(NS, self.org, PROFILES)
         else:
-            rows = self.store.search(NS, self.org, PROFILES, match)
+            rows = self._filtered(match, lookups, ordered=True)
         line_count = _line_count(params.get("_lineCount"))
         start = 0
         if params.get("_lineStart"):
@@ -304,12 +320,22 @@ class Campaign:
         body["serverSidePagination"] = True
         return "list", body
 
-    def _matcher(self, filters: list[str], params: dict[str, str]):
+    def _filtered(self, match: Callable[[dict[str, Any]], bool], lookups: list[Lookup],
+                  ordered: bool) -> list[Any]:
+        """The profiles ``match`` accepts, found through the first filter's indexes."""
+        return self.store.find_any(NS, self.org, PROFILES, lookups, match, ordered=ordered)
+
+    def _matcher(self, filters: list[str], params: dict[str, str]
+                 ) -> tuple[Callable[[dict[str, Any]], bool] | None, list[Lookup]]:
+        """A predicate for the filters (None without filters), and the index lookups that find
+        a superset of what it accepts: those of the first filter (every filter must match)."""
         tests = []
+        lookups: list[Lookup] = []
         for name in filters:
             if name == "byEmail":
                 email = params.get("email", "")
                 tests.append(lambda d, e=email: d.get("email", "") == e)
+                lookups = lookups or [(BY["email"], "==", email)]
             elif name == "byText":
                 text = params.get("text", "")
                 kind = params.get("filterType")
@@ -318,7 +344,8 @@ class Campaign:
                                          "of the 'byText' filter (firstName, lastName or email).")
                 names = (kind,) if kind else ("email", "lastName")
                 tests.append(lambda d, t=text, ns=names: any(d.get(n, "").startswith(t) for n in ns))
-        return (lambda d: all(t(d) for t in tests)) if tests else None
+                lookups = lookups or [(BY[n], "prefix", text) for n in names]
+        return ((lambda d: all(t(d) for t in tests)) if tests else None), lookups
 
     def _order(self, raw: str | None, ext: bool) -> list[tuple[str, bool]]:
         """``_order=email``, ``email desc`` (sent as ``email%20desc``), ``email asc``; also the

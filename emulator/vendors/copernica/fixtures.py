@@ -89,6 +89,7 @@ def _load_database(account: Account, spec: Doc) -> None:
 def _drop_database(account: Account, database_id: str) -> None:
     store = account.store
     store.delete(VENDOR, account.name, "databases", database_id)
+    store.drop_indexes(VENDOR, account.name, "profiles", f"database/{database_id}/")  # see selection.lookup
     for profile in store.search(VENDOR, account.name, "profiles", lambda p: p["database"] == database_id):
         store.delete(VENDOR, account.name, "profiles", profile.doc_id)
 

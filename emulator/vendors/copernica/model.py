@@ -26,7 +26,7 @@ from .errors import CopernicaError
 from .fieldtypes import TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
 from .requestdata import as_list
 from .schemas import FIELD_NAME
-from .selection import compile_selection, parse
+from .selection import compile_selection, lookup, parse
 from .settings import VENDOR
 
 if TYPE_CHECKING:
@@ -173,10 +173,21 @@ class Account:
     def select(self, database: Doc, expressions: Iterable[str] | None) -> list[Doc]:
         """Non-removed profiles of ``database`` matching the selection, in ID order."""
         defaults = {f["name"]: default_value(f) for f in database["fields"]}
-        matches = compile_selection(parse(expressions or [], database["fields"]), defaults)
+        conditions = parse(expressions or [], database["fields"])
+        matches = compile_selection(conditions, defaults)
         database_id = database["ID"]
-        found = self.store.search(VENDOR, self.name, "profiles", lambda p: (
-            p["database"] == database_id and p["removed"] is False and matches(p)))
+
+        def member(p: Doc) -> bool:
+            return p["database"] == database_id and p["removed"] is False
+
+        def wanted(p: Doc) -> bool:
+            return p["database"] == database_id and p["removed"] is False and matches(p)
+
+        via = lookup(conditions, defaults, f"database/{database_id}", member)
+        if via is None:
+            found = self.store.search(VENDOR, self.name, "profiles", wanted)
+        else:
+            found = self.store.find(VENDOR, self.name, "profiles", via.index, via.operator, via.value, wanted)
         return sorted(found, key=lambda p: int(p["ID"]))
 
     def list_profiles(self, database_ref: str, params: Doc, expressions: list[str] | None) -> Doc:
