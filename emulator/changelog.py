@@ -12,7 +12,9 @@ documents tracked (the least recently changed are forgotten first), and the newe
 entries of all for the dashboard's "recent changes".
 
 Who wrote: ``change_origin``, a context variable that ``register_hooks`` sets for each request
-(method, path with credentials masked, later its status and journal id). Deferred work runs in
+(method, path with credentials masked, later its status and journal id). What it shows of the
+request (the query with credentials masked, the label) is worked out when someone reads a
+change, not for every request, most of which change nothing. Deferred work runs in
 the context of the request that queued it (``WorkQueue.submit`` copies the context), so an
 ``async=1`` update is attributed to its PUT even though it is applied later.
 """
@@ -27,7 +29,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .journal import request_query_masked  # credentials are masked alike in the journal and the history
+from .journal import mask_query  # credentials are masked alike in the journal and the history
 
 Doc = dict[str, Any]
 
@@ -63,7 +65,7 @@ class Change:
             "time": self.time.isoformat() if self.time else None,
             "vendor": vendor, "tenant": tenant, "collection": collection, "key": self.key,
             "action": action,
-            "request": dict(self.origin),  # one C-level copy: a request may be adding its status
+            "request": origin_json(self.origin),
             "changes": diff(self.before, self.after),
         }
 
@@ -144,6 +146,22 @@ def diff(before: Doc | None, after: Doc | None) -> list[dict[str, Any]]:
 
 
 # -- who is writing: one origin per request --------------------------------------------------
+_RAW_QUERY = "_raw_query"  # in a request's origin: the query string as received (bytes)
+
+
+def origin_json(origin: dict[str, Any]) -> dict[str, Any]:
+    """An origin as the control plane shows it: a request's ``{method, path, query, label,
+    status, journal_id}`` (query and label made here, from the raw query, credentials masked)."""
+    out = dict(origin)  # one C-level copy: a request may be adding its status
+    raw = out.pop(_RAW_QUERY, None)
+    if raw is None:
+        return out
+    query = mask_query(raw.decode("latin-1"))
+    method, path = out.pop("method"), out.pop("path")
+    label = f"{method} {path}" + (f"?{unquote_plus(query)}" if query else "")
+    return {"method": method, "path": path, "query": query, "label": label, **out}
+
+
 def register_hooks(app: Any) -> None:
     """Set ``change_origin`` for each request, and fill in its answer's status afterwards.
 
@@ -155,9 +173,7 @@ def register_hooks(app: Any) -> None:
 
     @app.before_request
     def _start() -> None:
-        query = request_query_masked()
-        origin = {"method": request.method, "path": request.path, "query": query,
-                  "label": f"{request.method} {request.path}" + (f"?{unquote_plus(query)}" if query else "")}
+        origin = {"method": request.method, "path": request.path, _RAW_QUERY: request.query_string}
         g.change_origin_token = change_origin.set(origin)
         g.change_origin = origin
 

@@ -8,11 +8,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlunsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 
-from .journal import BODY_LIMIT, Journal, body_text, mask_header, request_query_masked
-from .state import current_emulator
-
+from .journal import BODY_LIMIT, Journal, body_text, mask_header, mask_query
 if TYPE_CHECKING:
     from .state import Emulator
     from .vendors.base import Vendor
@@ -60,31 +58,31 @@ class _InputTee:
 
 
 _TEE = "martech_emulator.journal_input"
+_STARTED = "martech_emulator.journal_started"
 
 
 def register(app: Flask) -> None:
-    """Record every request on a vendor's path, whatever answered it (route or error handler)."""
+    """Record every request on a vendor's path, whatever answered it (route or error handler).
+
+    One WSGI wrapper and one ``after_request`` function: a ``before_request`` function would
+    cost every request a few microseconds of Flask's own bookkeeping for one timestamp."""
     inner = app.wsgi_app
+    emulator: Emulator = app.extensions["emulator"]
+    clock = emulator.clock
 
     def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
         # every request: which vendor owns it is known only once its path is canonical
+        environ[_STARTED] = clock.now()
         if "wsgi.input" in environ:
             environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"])
         return inner(environ, start_response)
 
     app.wsgi_app = wsgi_app  # type: ignore[method-assign]
 
-    @app.before_request
-    def _journal_start() -> None:
-        emulator = current_emulator()
-        if emulator.vendors.for_path(request.path) is not None:
-            g.journal_started = emulator.clock.now()
-
     @app.after_request
     def _journal_record(response: Response) -> Response:
-        emulator = current_emulator()
-        vendor = emulator.vendors.for_path(request.path)
-        if vendor is None:
+        vendor = emulator.vendors.for_request(request)
+        if vendor is None or emulator.journal.size == 0:
             return response
         try:
             _record(emulator, vendor, response)
@@ -93,16 +91,17 @@ def register(app: Flask) -> None:
         return response
 
 
-def _request_body() -> tuple[str, bool]:
-    tee = request.environ.get(_TEE)
+def _request_body(req: Request) -> tuple[str, bool]:
+    tee = req.environ.get(_TEE)
     if tee is None:
-        return body_text(request.get_data(cache=True))
-    if tee.seen == 0 and request.content_length:
+        return body_text(req.get_data(cache=True))
+    length = req.content_length
+    if tee.seen == 0 and length:
         try:  # the vendor answered without reading the body: read what the journal keeps
-            request.stream.read(BODY_LIMIT)
+            req.stream.read(BODY_LIMIT)
         except Exception:  # e.g. over the size limit, refused unread
             pass
-    size = max(tee.seen, request.content_length or 0)
+    size = max(tee.seen, length or 0)
     return bytes(tee.kept).decode("utf-8", errors="replace"), size > len(tee.kept)
 
 
@@ -110,18 +109,19 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
     journal: Journal = emulator.journal
     if journal.size == 0:
         return
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per attribute
     try:
-        tenant = vendor.tenant_of(emulator, request)
+        tenant = vendor.tenant_of(emulator, req)
     except Exception:
         log.exception("%s.tenant_of failed", vendor.name)
         tenant = None
-    body, body_cut = _request_body()
+    body, body_cut = _request_body(req)
     if response.is_streamed:
         response_body, response_cut = "<streamed>", False
     else:
         response_body, response_cut = body_text(response.get_data())
-    query = request_query_masked()
-    environ = request.environ
+    query = mask_query(req.query_string.decode("latin-1"))
+    environ = req.environ
     # built from the WSGI environ: werkzeug's ``request.url`` costs more than the rest of the entry
     scheme = environ.get("wsgi.url_scheme", "http")
     netloc = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
@@ -131,24 +131,26 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         path = raw_target.partition("?")[0]
     else:
         path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/%@:+,;=!$&'()*~")
-    note = g.get("emulator_note")
+    context = g._get_current_object()  # type: ignore[attr-defined]
+    note = getattr(context, "emulator_note", None)
     if isinstance(note, (list, tuple)):
         note = "; ".join(str(n) for n in note)
+    matched = req.url_rule is not None
     # the change log (``changelog.py``) links a request's changes to its journal entry
-    g.journal_entry = journal.record(
-        time=g.get("journal_started") or emulator.clock.now(),
+    context.journal_entry = journal.record(
+        time=environ.get(_STARTED) or emulator.clock.now(),
         vendor=vendor.name,
         tenant=tenant,
-        operation=request.endpoint if request.url_rule is not None else None,
-        matched=request.url_rule is not None and not g.get("emulator_unmatched", False),
-        method=request.method,
+        operation=req.endpoint if matched else None,
+        matched=matched and not getattr(context, "emulator_unmatched", False),
+        method=req.method,
         url=urlunsplit((scheme, netloc, path, query, "")),
-        path=request.path,
+        path=req.path,
         query_string=query,
-        headers={k: mask_header(k, v) for k, v in request.headers.items()},
+        headers={k: mask_header(k, v) for k, v in req.headers.items()},
         body=body,
         body_truncated=body_cut,
-        content_type=request.content_type or "",
+        content_type=req.content_type or "",
         status=response.status_code,
         response_headers=dict(response.headers.items()),
         response_body=response_body,

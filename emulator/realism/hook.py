@@ -25,26 +25,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, after_this_request, g, request
 
-from ..state import current_emulator
 from .rules import Decision
 
 if TYPE_CHECKING:
+    from ..state import Emulator
     from ..vendors.base import Vendor
 
 _lent_lock = threading.Lock()
 
 
 def register(app: Flask) -> None:
+    """One ``before_request`` function, which returns at once unless a rule or setting watches
+    the request's vendor; what runs after the view is added per request, when there are notes."""
+    emulator: Emulator = app.extensions["emulator"]
+    realism = emulator.realism
+
     @app.before_request
     def _realism() -> Response | None:
-        emulator = current_emulator()
-        vendor = emulator.vendors.for_path(request.path)
-        if vendor is None:
-            return None
-        realism = emulator.realism
-        if not realism.watched(vendor.name):
+        vendor = emulator.vendors.for_request(request)
+        if vendor is None or not realism.watched(vendor.name):
             return None
         tenant = vendor.tenant_of(emulator, request)
         if tenant is None:
@@ -67,16 +68,17 @@ def register(app: Flask) -> None:
         if notes:
             g.realism_notes = notes
             g.emulator_note = "; ".join(notes)
+            after_this_request(_keep_notes)
         return answer
 
-    @app.after_request
-    def _realism_notes(response: Response) -> Response:
-        """Keep the hook's notes when the view (which ran after a delay) set its own."""
-        notes = g.get("realism_notes")
-        own = g.get("emulator_note")
-        if notes and own is not None and own != "; ".join(notes):
-            g.emulator_note = "; ".join([*notes, *(own if isinstance(own, (list, tuple)) else [own])])
-        return response
+
+def _keep_notes(response: Response) -> Response:
+    """Keep the hook's notes when the view (which ran after a delay) set its own."""
+    notes = g.get("realism_notes")
+    own = g.get("emulator_note")
+    if notes and own is not None and own != "; ".join(notes):
+        g.emulator_note = "; ".join([*notes, *(own if isinstance(own, (list, tuple)) else [own])])
+    return response
 
 
 def fault_answer(vendor: Vendor, decision: Decision) -> Response:

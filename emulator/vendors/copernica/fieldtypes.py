@@ -16,6 +16,8 @@ TYPES = ("text", "email", "integer", "float", "select", "date", "datetime", "emp
 
 _INT_PREFIX = re.compile(r"^\s*[+-]?\d+")
 _FLOAT_PREFIX = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+#: ``YYYY-MM-DD`` or ``YYYY-MM-DD hh:mm:ss``, years 1000 on (strftime writes earlier ones unpadded)
+_CANONICAL = re.compile(r"[1-9]\d{3}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?\Z", re.ASCII)
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
                  "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S", "%Y%m%d")
 
@@ -117,12 +119,29 @@ def normalize(field_type: str, value: Any, choices: list[str] | None = None) -> 
         return text if text in (choices or []) else ""
     if field_type in ("date", "empty_date", "datetime", "empty_datetime"):
         with_time = "datetime" in field_type
+        canonical = _canonical_date(value, with_time)
+        if canonical is not None:
+            return canonical
         empty = "" if field_type.startswith("empty_") else ("0000-00-00 00:00:00" if with_time else "0000-00-00")
         parsed = parse_datetime(value)
         if parsed is None:
             return empty
         return parsed.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
     return _as_text(value)  # text, email: no validation, no trimming
+
+
+def _canonical_date(value: Any, with_time: bool) -> str | None:
+    """The stored form of a value already written the way Copernica writes dates (what fixtures
+    and most clients send), without a parse and a format; None for anything else."""
+    if type(value) is not str or not _CANONICAL.match(value):
+        return None
+    try:
+        datetime.fromisoformat(value)  # a real date and time, not 2026-02-30
+    except ValueError:
+        return None
+    if with_time:
+        return value if len(value) == 19 else value + " 00:00:00"
+    return value[:10]
 
 
 def choices_of(field: dict[str, Any]) -> list[str]:

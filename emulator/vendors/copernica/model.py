@@ -354,16 +354,16 @@ def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: An
     """Set normalised field values and interests on ``profile`` (in place); True if anything changed."""
     changed = False
     by_name = {f["name"].lower(): f for f in database["fields"]}
-    current = field_values(profile, database)
+    stored = profile["fields"]
     for key, value in profile_fields.items():  # a later key wins, even one differing only in case
         field = by_name.get(str(key).lower())
         if field is None:
             continue  # unknown fields are silently ignored
-        new = normalize(field["type"], value, choices_of(field))
-        if new != current[field["name"]]:
+        name, kind = field["name"], field["type"]
+        new = normalize(kind, value, choices_of(field) if kind == "select" else None)
+        if new != (stored[name] if name in stored else default_value(field)):
             changed = True
-        current[field["name"]] = new
-        profile["fields"][field["name"]] = new
+        stored[name] = new
     have = set(profile["interests"])
     for name, wanted in interest_changes(database, interests).items():
         if wanted and name not in have:
