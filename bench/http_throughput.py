@@ -1,4 +1,5 @@
-"""Requests/s of Copernica's GET profile and the documented PUT, against a bare Flask route.
+"""Requests/s of Copernica's GET profile and the documented PUT, and of an Adobe Target delivery
+call (a known visitor's page view with profileParameters), against a bare Flask route.
 
 One waitress server (the one ``martech-emulator serve`` uses) serves the emulator's app with one
 extra bare route, ``/bench/bare``; each endpoint is loaded in turn, several rounds interleaved,
@@ -42,6 +43,11 @@ ENDPOINTS = {
         "PUT", f"/v3/database/1/profiles?{TOKEN}&fields%5B0%5D=customerid%3D%3D4567&async=1&create=0", BODY),
     "PUT, applied synchronously": (
         "PUT", f"/v3/database/1/profiles?{TOKEN}&fields%5B0%5D=customerid%3D%3D4567&create=0", BODY),
+    "Target delivery, known visitor": (
+        "POST", "/rest/v1/delivery?client=demo&sessionId=bench",
+        {"id": {"tntId": "1368007744041-575948.01_00"}, "context": {"channel": "web"},
+         "execute": {"pageLoad": {"profileParameters": {"favouriteGenre": "jazz"}},
+                     "mboxes": [{"index": 0, "name": "homepage"}]}}),
 }
 
 

@@ -1,7 +1,8 @@
-"""Adobe Target: single-profile update and fetch cost at 1k, 10k and 100k profiles per client.
+"""Adobe Target: single-profile update, fetch and delivery cost at 1k, 10k and 100k profiles per client.
 
-Updates by mboxPC and fetches by tntId and by thirdPartyId go through keyed documents (the
-profile and the thirdPartyId index), so they must cost the same at any size (design principle 4).
+Updates by mboxPC, fetches by tntId and by thirdPartyId, and delivery calls (a known tntId, a
+known thirdPartyId, a new visitor) go through keyed documents (the profile and the thirdPartyId
+index), so they must cost the same at any size (design principle 4).
 The baseline is the smallest size in the same run.
 
 Usage: python bench/target_scaling.py [--sizes 1000,10000,100000] [--ops 2000]
@@ -13,9 +14,10 @@ import random
 
 from emulator.clock import Clock
 from emulator.store import Store
+from emulator.vendors.adobe_target.delivery import Delivery
 from emulator.vendors.adobe_target.fixtures import load_client
 from emulator.vendors.adobe_target.model import TargetModel
-from emulator.vendors.adobe_target.schemas import FixturesSchema
+from emulator.vendors.adobe_target.schemas import DeliveryRequestSchema, FixturesSchema
 from timing import median_us, scaling_table
 
 
@@ -31,7 +33,18 @@ def measure(size: int, ops: int) -> dict[str, float]:
                                                       {"attr1": "0", "attr2": "1"}), picks)
     by_tnt = median_us(lambda i: model.fetch("bench", "tntId", f"{1368007744041 + i}-575948.01_00"), picks)
     by_third = median_us(lambda i: model.fetch("bench", "thirdPartyId", f"crm-{i}"), picks)
-    return {"update": update, "fetch tntId": by_tnt, "fetch thirdPartyId": by_third}
+    delivery, schema = Delivery(model), DeliveryRequestSchema()
+
+    def page_view(ids: dict) -> dict:
+        return schema.load({"id": ids, "context": {"channel": "web"}, "execute": {
+            "pageLoad": {"profileParameters": {"genre": "jazz"}}, "mboxes": [{"index": 0, "name": "home"}]}})
+
+    known_tnt = median_us(lambda i: delivery.deliver(
+        settings, page_view({"tntId": f"{1368007744041 + i}-575948.01_00"})), picks)
+    known_third = median_us(lambda i: delivery.deliver(settings, page_view({"thirdPartyId": f"crm-{i}"})), picks)
+    new_visitor = median_us(lambda i: delivery.deliver(settings, page_view({})), picks)
+    return {"update": update, "fetch tntId": by_tnt, "fetch thirdPartyId": by_third,
+            "delivery tntId": known_tnt, "delivery thirdPartyId": known_third, "delivery new visitor": new_visitor}
 
 
 def main() -> None:

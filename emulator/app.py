@@ -28,8 +28,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     emulator = Emulator(settings, VENDORS, store)
     app.extensions["emulator"] = emulator
 

@@ -30,8 +30,8 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from .journal import mask_query  # credentials are masked alike in the journal and the history
+from .jsondoc import Doc
 
-Doc = dict[str, Any]
 
 #: who is writing now: a dict made per request (see ``register_hooks``), or None outside requests
 change_origin: ContextVar[dict[str, Any] | None] = ContextVar("martech_emulator_change_origin", default=None)

@@ -14,7 +14,7 @@ import click
 from . import __version__
 from .errors import EmulatorError
 from .settings import Settings
-from .store import StoreFileError
+from .store import FlushError, StoreFileError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,14 +81,21 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
     def stop(signum, _frame) -> None:
         raise KeyboardInterrupt  # SIGTERM ends the server the way Ctrl+C does: data file written
 
+    # Both explicitly: a server started in the background (``&``, nohup, some CI runners)
+    # inherits SIGINT ignored, and would otherwise ignore Ctrl+C and ``kill -INT``.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
-        emulator.close()
+        try:
+            emulator.close()
+        except FlushError as exc:
+            click.echo(f"martech-emulator stopped; the state was NOT written: {exc}", err=True)
+            sys.exit(1)
         click.echo("martech-emulator stopped" + (f"; state written to {data}" if data else ""), err=True)
 
 

@@ -3,7 +3,7 @@
 Every request on a vendor's path is recorded with the vendor's answer, so a test (or a person
 at the dashboard) can check what their code sent, including what a real vendor never shows:
 a Target update to a visitor that does not exist, a Copernica selection that matched nothing,
-an async update still queued. A vendor adds such a remark by setting ``flask.g.emulator_note``.
+an async update still queued. A vendor adds such a remark with ``requestnotes.current().add(…)``.
 
 Memory is bounded however long the emulator runs: each (vendor, tenant) keeps its newest
 ``size`` entries (``Settings.journal_size``, 1,000 by default), and each stored body is cut at
@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
+from . import jsoninput
 from .errors import EmulatorError
 
 log = logging.getLogger(__name__)
@@ -114,9 +115,9 @@ class Entry:
         """The body parsed as JSON, or ``NOT_JSON``."""
         if self.body_truncated or not self.body.strip():
             return NOT_JSON
-        try:
-            return json.loads(self.body)
-        except ValueError:
+        try:  # the emulator's parser: a recorded body nested thousands deep is "not JSON"
+            return jsoninput.loads(self.body)
+        except jsoninput.JsonInputError:
             return NOT_JSON
 
     def form(self) -> dict[str, list[str]]:
@@ -225,8 +226,8 @@ def _param_key(key: str) -> str:
 
 def _params_missing(expected: dict[str, Any], got: dict[str, list[str]]) -> list[str]:
     normal: dict[str, list[str]] = {}
-    for key, values in got.items():
-        normal.setdefault(_param_key(key), []).extend(values)
+    for key, sent in got.items():
+        normal.setdefault(_param_key(key), []).extend(sent)
     problems = []
     for key, want in expected.items():
         values = normal.get(_param_key(key))
@@ -255,7 +256,8 @@ def _compact(value: Any) -> str:
 class Matcher:
     """A request pattern, as JSON. Every given key must hold; absent keys match anything.
 
-    ``vendor``, ``tenant``, ``operation``: equal. ``method``: equal, any case. ``path``: equal, or
+    ``vendor``, ``tenant``, ``operation``: equal (``tenant`` and ``operation`` may be null: no
+    tenant known, no emulated route). ``method``: equal, any case. ``path``: equal, or
     a glob when it contains ``*``. ``path_regex``: ``re.fullmatch``. ``query`` / ``form``:
     ``{name: value | [values]}``, each value among the request's values for that name
     (``fields[]`` also matches ``fields[0]``, ``fields[1]``…). ``headers``: ``{name: value}``,
@@ -277,8 +279,10 @@ class Matcher:
         self.spec = dict(spec)
         for key in ("vendor", "tenant", "operation", "method", "path", "path_regex", "body",
                     "body_contains", "note"):
-            if key in spec and spec[key] is not None and not isinstance(spec[key], str):
-                raise EmulatorError(f"matcher key {key!r} takes a string")
+            # null only where an entry holds null: no tenant known, no emulated route answered
+            nullable = key in ("tenant", "operation")
+            if key in spec and not isinstance(spec[key], str) and not (nullable and spec[key] is None):
+                raise EmulatorError(f"matcher key {key!r} takes a string" + (" or null" if nullable else ""))
         for key in ("query", "form", "headers"):
             if key in spec and not isinstance(spec[key], dict):
                 raise EmulatorError(f"matcher key {key!r} takes an object of name: value")

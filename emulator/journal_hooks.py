@@ -10,7 +10,9 @@ from urllib.parse import quote, urlunsplit
 
 from flask import Flask, Request, Response, g, request
 
+from . import requestnotes
 from .journal import BODY_LIMIT, Journal, body_text, mask_header, mask_query
+
 if TYPE_CHECKING:
     from .state import Emulator
     from .vendors.base import Vendor
@@ -132,9 +134,7 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
     else:
         path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/%@:+,;=!$&'()*~")
     context = g._get_current_object()  # type: ignore[attr-defined]
-    note = getattr(context, "emulator_note", None)
-    if isinstance(note, (list, tuple)):
-        note = "; ".join(str(n) for n in note)
+    notes = requestnotes.current()
     matched = req.url_rule is not None
     # the change log (``changelog.py``) links a request's changes to its journal entry
     context.journal_entry = journal.record(
@@ -142,7 +142,7 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         vendor=vendor.name,
         tenant=tenant,
         operation=req.endpoint if matched else None,
-        matched=matched and not getattr(context, "emulator_unmatched", False),
+        matched=matched and not notes.unmatched,
         method=req.method,
         url=urlunsplit((scheme, netloc, path, query, "")),
         path=req.path,
@@ -155,5 +155,5 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         response_headers=dict(response.headers.items()),
         response_body=response_body,
         response_truncated=response_cut,
-        note=str(note) if note is not None else None,
+        note=notes.text(),
     )

@@ -112,9 +112,9 @@ def build(app: Flask, base_url: str, vendors: Iterable[Vendor], control_operatio
     )
     by_blueprint = {v.blueprint().name: v for v in VENDORS}
     tags = [{"name": "control plane", "description": "the emulator's own API (/_emulator)"}]
-    for vendor in VENDORS:
-        tags.append({"name": vendor.name, "description": vendor.title})
-        for name, scheme in vendor.security_schemes.items():
+    for each in VENDORS:
+        tags.append({"name": each.name, "description": each.title})
+        for name, scheme in each.security_schemes.items():
             spec.components.security_scheme(name, scheme)
     for tag in tags:
         spec.tag(tag)

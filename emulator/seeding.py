@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError
 
+from . import jsoninput
 from .errors import EmulatorError, flatten_messages
 
 if TYPE_CHECKING:
@@ -25,20 +26,22 @@ def demo_fixtures() -> dict[str, Any]:
 
 def read_fixtures_file(path: str) -> dict[str, Any]:
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+        with open(path, "rb") as fh:
+            return jsoninput.loads(fh.read())
     except OSError as exc:
         raise EmulatorError(f"cannot read fixtures file {path}: {exc.strerror}") from exc
-    except ValueError as exc:
-        raise EmulatorError(f"fixtures file {path} is not valid JSON: {exc}") from exc
-
-
+    except jsoninput.JsonInputError as exc:
+        raise EmulatorError(f"fixtures file {path} is not valid JSON: {exc.reason}") from exc
 
 
 def validate(document: Any, vendors: Registry) -> dict[str, Any]:
     """Validate a whole fixtures document; return it loaded, vendor by vendor."""
     if not isinstance(document, dict):
         raise EmulatorError(f"a fixtures document must be a JSON object keyed by vendor ({vendors.names()})")
+    try:  # also for documents handed over as Python objects (the pytest plugin, the handle)
+        jsoninput.check(document)
+    except jsoninput.JsonInputError as exc:
+        raise EmulatorError(f"invalid fixtures: {exc.reason}") from None
     loaded: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for key, section in document.items():

@@ -26,16 +26,21 @@ so a test suite that resets to its fixtures before each test keeps its indexes w
 Durability: with a path, the whole database is written in the background every
 ``flush_interval`` seconds when something changed, by atomic replace (temp file, fsync,
 rename, fsync of the directory). ``close()`` writes whatever is left, so a clean shutdown loses
-no acknowledged write and a crash loses at most one interval, never leaving a torn file.
+no acknowledged write, and a crash loses at most the writes of the last flush interval plus the
+time one flush takes (flushes start at a fixed rate), never leaving a torn file. A failed write
+never stops the flusher: it is logged, retried every interval, and reported through
+``flush_failure`` (``/_emulator/health`` answers 503 while the file is not being written).
 """
 from __future__ import annotations
 
 import copy
 import itertools
 import json
+import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,14 +51,20 @@ from tinydb.table import Document, Table
 
 from .changelog import ChangeLog
 from .indexes import Index, IndexSpec
+from .jsondoc import Doc
 
-__all__ = ["Store", "StoreFileError", "IndexSpec"]
+__all__ = ["FlushError", "IndexSpec", "Store", "StoreFileError"]
 
-Doc = dict[str, Any]
+log = logging.getLogger(__name__)
+
 
 
 class StoreFileError(Exception):
     """The data file exists but is not a TinyDB JSON database."""
+
+
+class FlushError(Exception):
+    """The data file could not be written (the store keeps the state and retries)."""
 
 
 def clone(value: Any) -> Any:
@@ -99,10 +110,17 @@ class InMemoryFlushingStorage(Storage):
     def write_file(self, snapshot: dict[str, dict[str, Doc]]) -> None:
         """Atomically replace the data file with ``snapshot``."""
         directory = os.path.dirname(os.path.abspath(self.path))
+        try:
+            text = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        except UnicodeEncodeError:
+            # a string that is not Unicode text (a lone surrogate) got past the entry points:
+            # written escaped (``\ud800``, which ``json.load`` reads back) rather than not at all
+            log.error("the store holds text that is not valid Unicode; the data file gets it escaped")
+            text = json.dumps(snapshot, ensure_ascii=True, separators=(",", ":")).encode("ascii")
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(snapshot, fh, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -158,6 +176,11 @@ class Store:
         self._storage: InMemoryFlushingStorage = self._db.storage  # type: ignore[assignment]
         self._dirty = False
         self._generation = 0  # bumped on every change; lets the flusher skip idle periods
+        #: why the last write of the data file failed, and since when (None while it succeeds)
+        self.flush_failure: dict[str, Any] | None = None
+        #: when the data file was last written, and how long that write took (seconds)
+        self.last_flush_at: float | None = None
+        self.last_flush_seconds: float | None = None
         self._stop = threading.Event()
         self._flusher: threading.Thread | None = None
         #: the change log (``emulator/changelog.py``), when the app switched it on
@@ -374,7 +397,10 @@ class Store:
 
     # -- persistence ---------------------------------------------------------------------------
     def flush(self) -> bool:
-        """Write the database to the data file if anything changed; True if it wrote."""
+        """Write the database to the data file if anything changed; True if it wrote.
+
+        A failed write leaves the store dirty (the next flush writes everything again), is
+        remembered in ``flush_failure`` until a write succeeds, and raises ``FlushError``."""
         if not self.path:
             return False
         with self._flush_lock:
@@ -383,16 +409,33 @@ class Store:
                     return False
                 snapshot = {name: dict(docs) for name, docs in self._storage.memory.items()}
                 self._dirty = False
+            started = time.monotonic()
             try:
                 self._storage.write_file(snapshot)
+            except Exception as exc:
+                with self.lock:
+                    self._dirty = True
+                reason = f"{type(exc).__name__}: {exc}"
+                if self.flush_failure is None:
+                    self.flush_failure = {"error": reason, "since": time.time(), "attempts": 1}
+                else:
+                    self.flush_failure.update(error=reason, attempts=self.flush_failure["attempts"] + 1)
+                raise FlushError(f"could not write the data file {self.path}: {reason}") from exc
             except BaseException:
                 with self.lock:
                     self._dirty = True
                 raise
+            self.last_flush_seconds = time.monotonic() - started
+            self.last_flush_at = time.time()
+            if self.flush_failure is not None:
+                log.warning("the data file %s is written again, after %d failed attempts",
+                            self.path, self.flush_failure["attempts"])
+                self.flush_failure = None
             return True
 
     def close(self) -> None:
-        """Stop the background flusher and write what is left. Safe to call twice."""
+        """Stop the background flusher and write what is left. Safe to call twice; raises
+        ``FlushError`` when the last write fails (the caller tells the user)."""
         self._stop.set()
         if self._flusher is not None and self._flusher is not threading.current_thread():
             self._flusher.join(timeout=max(5.0, self.flush_interval * 2))
@@ -471,11 +514,20 @@ class Store:
         self._generation += 1
 
     def _flush_loop(self) -> None:
-        while not self._stop.wait(self.flush_interval):
+        """Flush at a fixed rate: a flush starts ``flush_interval`` after the previous one
+        *started*, so an acknowledged write reaches the file within one interval plus the
+        time one flush takes. Nothing stops the loop but ``close``: a failed write (a full
+        disk, a removed directory, anything) is logged and retried at the next tick."""
+        next_start = time.monotonic() + self.flush_interval
+        while not self._stop.wait(max(0.0, next_start - time.monotonic())):
+            next_start = time.monotonic() + self.flush_interval
             try:
                 self.flush()
-            except OSError:  # a full disk must not kill the flusher: retried next interval
-                pass
+            except Exception as exc:
+                failure = self.flush_failure or {}
+                if failure.get("attempts", 1) == 1 or failure.get("attempts", 1) % 100 == 0:
+                    log.error("%s; the state is kept in memory and the write retried every %gs",
+                              exc, self.flush_interval)
 
 
 def _in_scope(name: str, vendor: str | None, tenant: str | None) -> bool:

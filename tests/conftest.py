@@ -51,7 +51,8 @@ def free_port() -> int:
 class ServerProcess:
     """``martech-emulator serve`` in a subprocess, as a user runs it."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, module: bool = False):
+    def __init__(self, *args: str, env: dict[str, str] | None = None, module: bool = False,
+                 ignore_sigint: bool = False):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "emulator"] if module else [sys.executable, "-c",
@@ -60,7 +61,9 @@ class ServerProcess:
         self.process = subprocess.Popen(
             [*command, "serve", "--port", str(self.port), *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, **(env or {})})
+            env={**os.environ, **(env or {})},
+            # what a shell does to a background job (``serve &``): SIGINT ignored from the start
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
         self.ready_after = self.wait_healthy()
 
     def wait_healthy(self, timeout: float = 10.0) -> float:

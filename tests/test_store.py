@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from emulator.store import Store, StoreFileError
+from emulator.store import FlushError, Store, StoreFileError
 
 
 def test_put_get_returns_private_copies():
@@ -115,7 +115,7 @@ def test_a_failed_flush_leaves_the_previous_file_whole(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(FlushError, match="disk full"):
         store.flush()
     assert open(path, encoding="utf-8").read() == before
     assert [f for f in os.listdir(tmp_path) if f.startswith(".tmp-")] == []

@@ -66,3 +66,19 @@ def freeze(api, instant: str) -> None:
 
 def resume(api) -> None:
     assert api.post("/_emulator/clock", json={"resume": True}).status_code == 200
+
+
+# -- services, subscriptions, history, org units (§1.15) -----------------------------------------
+SERVICES = f"/{ORG}/campaign/profileAndServices/service"
+HISTORY = f"/{ORG}/campaign/profileAndServices/history"
+UNITS = f"/{ORG}/campaign/profileAndServicesExt/orgUnitBase"
+#: the demo organization's services (fixtures/demo.json): Amy is subscribed to SVC1
+DEMO_SERVICES = {"SVC1": ("Sport Newsletter", "email"), "SVC2": ("Flash sales", "sms"),
+                 "SVC3": ("Product updates", "email")}
+
+
+def service(api, name: str) -> dict:
+    """A demo service, found the way a client finds it: by its name (the Drupal module's way)."""
+    reply = api.get(f"{SERVICES}/{name}", headers=H)
+    assert reply.status_code == 200, reply.text
+    return reply.json()

@@ -150,11 +150,13 @@ def test_json_suffix(api):
     assert [p["PKey"] for p in filtered.json()["content"]] == [AMY]
 
 
-def test_subscriptions_href_answers_an_empty_collection(api):
-    amy = api.get(f"{PROFILES}/{AMY}", headers=H).json()
-    reply = api.get(local(api, amy["subscriptions"]["href"]), headers=H)
+def test_a_new_profiles_subscriptions_href_answers_an_empty_collection(api):
+    made = api.post(PROFILES, json={"email": "new@example.com"}, headers=H).json()
+    reply = api.get(local(api, made["subscriptions"]["href"]), headers=H)
     assert reply.status_code == 200
-    assert reply.json() == {"content": [], "serverSidePagination": True}
+    body = reply.json()
+    assert (body["content"], body["serverSidePagination"]) == ([], True)
+    assert api.get(local(api, body["count"]["href"]), headers=H).json() == {"count": 0}
 
 
 def test_bad_paging_and_order_parameters(api):

@@ -2,6 +2,8 @@
 injected faults in Target's own XML error styles."""
 from __future__ import annotations
 
+import time
+
 from contract_tests.adobe_target.documented import (SAMPLE_TNT_ID, SEED_QUERY, UPDATE_SUCCESS, XML,
                                                     service_error, update_error)
 
@@ -109,3 +111,63 @@ def test_a_vendor_stored_key_in_the_settings_object_is_refused_by_name(api):
     assert reply.status_code == 400
     assert reply.json()["error"] == (
         "invalid fixtures: adobe_target.clients[0].settings.propagation_delay: Unknown field.")
+
+
+# -- the Delivery API (§2.3) takes the same knobs ---------------------------------------------------
+DELIVERY = "/rest/v1/delivery?client=demo&sessionId=s1"
+SDK_DELIVERY = "/rest/v1/delivery?imsOrgId=DEMO0123456789ABCDEF01234@AdobeOrg&sessionId=s1"
+PAGE_VIEW = {"id": {"tntId": SAMPLE_TNT_ID}, "context": {"channel": "web"},
+             "execute": {"pageLoad": {"profileParameters": {"genre": "jazz"}}}}
+
+
+def test_an_injected_fault_on_delivery_is_its_json_error_and_changes_nothing(api):
+    before = api.get(FETCH).json()
+    add_rule(api, vendor="adobe_target", tenant=DEMO, path="/rest/v1/delivery",
+             fault={"status": 500, "message": "An internal server error during processing"}, count=1)
+    reply = api.post(DELIVERY, json=PAGE_VIEW)
+    assert reply.status_code == 500
+    assert reply.header("Content-Type") == "application/json;charset=UTF-8"
+    assert reply.json() == {"status": 500, "message": "An internal server error during processing"}
+    assert api.get(FETCH).json() == before
+    assert api.post(DELIVERY, json=PAGE_VIEW).status_code == 200
+    assert api.get(FETCH).json()["profileAttributes"]["genre"]["value"] == "jazz"
+
+
+def test_a_fault_rule_matches_the_sdks_calls_that_name_the_client_by_organization(api):
+    add_rule(api, vendor="adobe_target", tenant=DEMO, fault={"status": 503}, count=1)
+    reply = api.post(SDK_DELIVERY, json=PAGE_VIEW, headers={"Host": "mboxedge28.tt.omtrdc.net"})
+    assert (reply.status_code, reply.json()) == (503, {"status": 503, "message": "Service Unavailable"})
+
+
+def test_latency_applies_to_delivery(api):
+    add_rule(api, vendor="adobe_target", tenant=DEMO, path="/rest/v1/delivery", latency={"fixed": 0.2})
+    started = time.monotonic()
+    assert api.post(DELIVERY, json=PAGE_VIEW).status_code == 200
+    assert time.monotonic() - started >= 0.2
+
+
+def test_delivery_calls_have_their_own_quota_count(api):
+    clock(api, freeze="2026-01-05T10:00:00+00:00")
+    target_settings(api, {"daily_call_limit": 2})
+    assert [api.post(DELIVERY, json=PAGE_VIEW).status_code for _ in range(2)] == [200, 200]
+    reply = api.post(DELIVERY, json=PAGE_VIEW)
+    assert reply.status_code == 429
+    assert reply.header("Retry-After") == str(24 * 3600)
+    assert reply.json() == {"status": 429, "message": "Limit of 2 delivery API calls per 24 hours reached for "
+                                                      "client demo; the next call will succeed in 86400 seconds"}
+    assert api.get(UPDATE).status_code == 200 and api.get(FETCH).status_code == 200  # counted apart
+    clock(api, advance=24 * 3600)
+    assert api.post(DELIVERY, json=PAGE_VIEW).status_code == 200
+
+
+def test_delivery_attributes_wait_for_the_propagation_delay_but_the_visitor_exists_at_once(api):
+    clock(api, freeze="2026-01-05T10:00:00+00:00")
+    target_settings(api, {"propagation_delay": 60})
+    reply = api.post(DELIVERY, json={"context": {"channel": "web"},
+                                     "execute": {"pageLoad": {"profileParameters": {"genre": "jazz"}}}})
+    tnt_id = reply.json()["id"]["tntId"]
+    fetch = f"/rest/v1/profiles/{tnt_id}?client=demo"
+    assert api.get(fetch).json()["profileAttributes"] == {}
+    clock(api, advance=60)
+    assert api.get(fetch).json()["profileAttributes"] == {
+        "genre": {"value": "jazz", "modifiedAt": "2026-01-05T10:01:00.000+00:00"}}

@@ -1,4 +1,4 @@
-"""Retake the README's screenshots of the dashboard and the API docs page.
+"""Retake the screenshots (shown in docs/dashboard.md) of the dashboard and the API docs page.
 
 Starts an emulator with the demo fixtures in-process, sends a Copernica PUT and an ACS PATCH,
 and photographs the pages with Debian's chromium (headless, through Playwright).

@@ -4,6 +4,7 @@
 ``GET /_emulator/profiles``         one page of a tenant's profiles (``vendor``, ``tenant``, ``q``, ``offset``, ``limit``)
 ``GET /_emulator/profile``          one profile in its vendor's wire shape (``vendor``, ``tenant``, ``key``)
 ``GET /_emulator/profile/history``  which request changed which field, before → after
+``GET /_emulator/related``          what a tenant holds besides profiles (``vendor``, ``tenant``)
 ``GET /_emulator/changes``          the newest changes to profiles, of all vendors (``after``, ``limit``)
 
 Everything goes through the Vendor interface, so a vendor is shown as soon as it is registered.
@@ -24,6 +25,7 @@ from .routes import control
 STATIC = str(resources.files("emulator.control").joinpath("static"))
 
 PROFILES_QUERY, PROFILE_QUERY, CHANGES_QUERY = schemas.ProfilesQuery(), schemas.ProfileQuery(), schemas.ChangesQuery()
+TENANT_QUERY = schemas.TenantQuery()
 
 
 @control.get("/")
@@ -85,6 +87,14 @@ def profile() -> Response:
     if detail is None:
         raise EmulatorError(f"{vendor.name} tenant {params['tenant']!r} has no profile {params['key']!r}", 404)
     return jsonify({"vendor": vendor.name, "tenant": params["tenant"], **detail})
+
+
+@control.get("/related")
+def related() -> Response:
+    params = schemas.load_args(TENANT_QUERY, request.args)
+    vendor = _tenant(params)
+    return jsonify({"vendor": vendor.name, "tenant": params["tenant"],
+                    "sections": vendor.tenant_related(current_emulator(), params["tenant"])})
 
 
 @control.get("/profile/history")

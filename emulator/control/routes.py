@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, jsonify, request
 
-from .. import seeding
-from ..version import __version__
+from .. import jsoninput, seeding
 from ..state import current_emulator
+from ..version import __version__
 from ..errors import EmulatorError
 from ..vendors import VENDORS, vendor_named
 
@@ -19,10 +19,10 @@ def _json_body(required: bool = True) -> dict:
         if required:
             raise EmulatorError("the request body must be a JSON object")
         return {}
-    try:
-        body = request.get_json(force=True)
-    except Exception:  # werkzeug raises BadRequest with an HTML description
-        raise EmulatorError("the request body is not valid JSON") from None
+    try:  # the emulator's own parser (not werkzeug's): the same rules as every vendor body
+        body = jsoninput.loads(request.get_data())
+    except jsoninput.JsonInputError as exc:
+        raise EmulatorError(f"the request body is not valid JSON: {exc.reason}") from None
     if not isinstance(body, dict):
         raise EmulatorError("the request body must be a JSON object")
     return body
@@ -35,13 +35,33 @@ def health() -> Response:
         response = jsonify({"status": "starting", "version": __version__})
         response.status_code = 503
         return response
-    return jsonify({
-        "status": "ok",
+    store = emulator.store
+    failure = store.flush_failure
+    body = {
+        "status": "ok" if failure is None else "data file not written",
         "version": __version__,
         "vendors": {v.name: v.counts(emulator) for v in VENDORS},
         "persistent": bool(emulator.settings.data),
         "clock": emulator.clock.describe(),
-    })
+    }
+    if store.path:
+        body["data_file"] = {
+            "path": store.path,
+            "written": failure is None,
+            "last_written": _instant(store.last_flush_at),
+            "last_flush_seconds": store.last_flush_seconds,
+            "flush_interval": store.flush_interval,
+        }
+        if failure is not None:  # the state lives only in memory until a write succeeds again
+            body["data_file"].update(error=failure["error"], failing_since=_instant(failure["since"]),
+                                     failed_attempts=failure["attempts"])
+    response = jsonify(body)
+    response.status_code = 200 if failure is None else 503
+    return response
+
+
+def _instant(epoch: float | None) -> str | None:
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat() if epoch is not None else None
 
 
 @control.post("/reset")

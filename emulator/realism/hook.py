@@ -2,7 +2,7 @@
 
 It runs before the vendor's routes (and before their authentication), on vendor paths only:
 a faulted or throttled request is answered here, so the view never runs and a faulted write
-changes nothing. What it did is left in ``flask.g.emulator_note`` for the request journal.
+changes nothing. What it did is left in ``requestnotes.current()`` for the request journal.
 
 Two things need care under waitress, where the emulator is served:
 
@@ -25,8 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, after_this_request, g, request
+from flask import Flask, Response, request
 
+from .. import requestnotes
 from .rules import Decision
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ _lent_lock = threading.Lock()
 
 def register(app: Flask) -> None:
     """One ``before_request`` function, which returns at once unless a rule or setting watches
-    the request's vendor; what runs after the view is added per request, when there are notes."""
+    the request's vendor."""
     emulator: Emulator = app.extensions["emulator"]
     realism = emulator.realism
 
@@ -65,20 +66,9 @@ def register(app: Flask) -> None:
                                  f"last 24 h; the next one is allowed in {check.retry_after:.0f} s)"
                                  if limit else "quota: daily_call_limit 0, no call is allowed")
                     answer = vendor.fault_response(request, "quota")
-        if notes:
-            g.realism_notes = notes
-            g.emulator_note = "; ".join(notes)
-            after_this_request(_keep_notes)
+        for note in notes:  # before the view's own notes, which it adds after this hook
+            requestnotes.current().add(note)
         return answer
-
-
-def _keep_notes(response: Response) -> Response:
-    """Keep the hook's notes when the view (which ran after a delay) set its own."""
-    notes = g.get("realism_notes")
-    own = g.get("emulator_note")
-    if notes and own is not None and own != "; ".join(notes):
-        g.emulator_note = "; ".join([*notes, *(own if isinstance(own, (list, tuple)) else [own])])
-    return response
 
 
 def fault_answer(vendor: Vendor, decision: Decision) -> Response:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from ..jsondoc import Doc
 
-Doc = dict[str, Any]
 CONNECTION_FAULTS = ("reset", "empty", "truncated")
 #: longest delay a rule may ask for (seconds): a test that wants more wants the clock instead
 MAX_DELAY = 600.0

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 class RealismMixin:
     """Mixed into ``EmulatorHandle``; ``emulator`` is the handle's ``Emulator``."""
 
-    emulator: Emulator
+    @property
+    def emulator(self) -> Emulator:
+        raise NotImplementedError
 
     def add_fault(self, vendor: str, tenant: str, **rule: Any) -> dict[str, Any]:
         """Add a rule (``fault=``, ``latency=``, ``method=``, ``path=``, ``probability=``,

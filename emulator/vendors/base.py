@@ -107,7 +107,8 @@ class Vendor:
             needle = query.casefold()
             found = store.search(self.name, tenant, collection, lambda d: any(
                 needle in v.casefold() for v in cells("", d).values()))
-            total, docs = len(found), [(d.doc_id, d) for d in found[offset:offset + limit]]
+            page: list[tuple[Any, Any]] = [(d.doc_id, d) for d in found[offset:offset + limit]]
+            total, docs = len(found), page
         else:
             total, docs = store.page(self.name, tenant, collection, offset, limit)
         rows = [{"key": str(k), "cells": cells(str(k), d)} for k, d in docs if d is not None]
@@ -115,9 +116,17 @@ class Vendor:
 
     def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
         """``{"key", "title", "document"}`` for one profile, ``document`` in the vendor's wire
-        shape where the vendor can render it; None when there is no such profile."""
+        shape where the vendor can render it; None when there is no such profile. A vendor may
+        add ``"related": [{"title", "items": [str]}]``: short lists shown under the document
+        (a Campaign profile's subscriptions)."""
         doc = emulator.store.get(self.name, tenant, self.profile_collection, key)
         return None if doc is None else {"key": key, "title": key, "document": doc}
+
+    def tenant_related(self, emulator: Emulator, tenant: str) -> list[dict[str, Any]]:
+        """What a tenant holds besides profiles, for the dashboard: ``[{"title", "items":
+        [{"title", "details": [str]}]}]`` (Campaign's services, each with its subscribers).
+        Empty for a vendor with nothing more to show."""
+        return []
 
     def profile_history(self, emulator: Emulator, tenant: str, key: str) -> list[dict[str, Any]]:
         """The profile's changes, oldest first: which request changed which field, before →

@@ -123,14 +123,16 @@ def test_generated_credentials(client):
 
 
 def test_health_counts(client):
-    assert client.get("/_emulator/health").get_json()["vendors"]["adobe_campaign"] == {"tenants": 1, "profiles": 30}
+    assert client.get("/_emulator/health").get_json()["vendors"]["adobe_campaign"] == {
+        "tenants": 1, "profiles": 30, "services": 3, "subscriptions": 1}
 
 
 def test_reset_one_organization(client):
     _seed(client, {"organizations": [{"id": "acme", "access_token": "t", "api_key": "k",
                                       "profiles": [{"firstName": "Ann"}]}]})
     assert client.post("/_emulator/reset", json={"vendor": "adobe_campaign", "tenant": "acme"}).status_code == 200
-    assert client.get("/_emulator/health").get_json()["vendors"]["adobe_campaign"] == {"tenants": 1, "profiles": 30}
+    assert client.get("/_emulator/health").get_json()["vendors"]["adobe_campaign"] == {
+        "tenants": 1, "profiles": 30, "services": 3, "subscriptions": 1}
 
 
 def test_reason_phrases_are_adobes(client):
@@ -142,3 +144,111 @@ def test_reason_phrases_are_adobes(client):
     assert client.post(P, json={}, headers=H).status == "201 Created"
     assert client.get(f"{P}/{AMY}", headers=H).status == "200 OK"
     assert client.delete(f"{P}/{AMY}", headers=H).status == "200 OK"
+
+
+S = "/demo-org/campaign/profileAndServices/service"
+
+
+def test_services_subscriptions_and_units_round_trip_through_state(client):
+    made = client.post(S, json={"label": "Weekly", "messageType": "sms"}, headers=H).get_json()
+    sub = client.post(f"{S}/{made['PKey']}/subscriptions/", json={"subscriber": {"PKey": AMY}}, headers=H).get_json()
+    units = client.get("/demo-org/campaign/profileAndServicesExt/orgUnitBase", headers=H).get_json()["content"]
+    brand4 = next(u for u in units if u["name"] == "brand4")
+    client.patch(f"/demo-org/campaign/profileAndServicesExt/profile/{AMY}", json={"orgUnit": {"PKey": brand4["PKey"]}},
+                 headers=H)
+    state = client.get("/_emulator/state").get_json()
+    org = state["adobe_campaign"]["organizations"][0]
+    assert [s["name"] for s in org["services"]] == ["SVC1", "SVC2", "SVC3", "SVC4"]
+    assert "href" not in org["services"][0] and "title" not in org["services"][0]  # stored values only
+    assert org["subscriptions"][1] == {"PKey": sub["PKey"], "created": sub["created"],
+                                       "service": {"PKey": made["PKey"], "name": "SVC4"}, "subscriber": {"PKey": AMY}}
+    assert [u["name"] for u in org["orgUnits"]] == ["all", "brand2", "brand4"]
+    assert org["profiles"][0]["orgUnit"] == {"PKey": brand4["PKey"]}
+    assert client.post("/_emulator/reset").status_code == 200
+    assert client.post("/_emulator/seed", json=state).status_code == 200
+    assert client.get("/_emulator/state").get_json() == state
+    assert client.post("/_emulator/seed", json=state).status_code == 200  # over itself: no change
+    assert client.get("/_emulator/state").get_json() == state
+    # every PKey and href issued before still resolves
+    item = client.get(f"{S}/{made['PKey']}/subscriptions/{sub['PKey']}", headers=H)
+    assert item.status_code == 200 and item.get_json()["subscriber"]["PKey"] == AMY
+    ext = client.get(f"/demo-org/campaign/profileAndServicesExt/profile/{AMY}", headers=H).get_json()
+    assert ext["orgUnit"]["PKey"] == brand4["PKey"]
+    # and a service made after the seed never takes a seeded number
+    assert client.post(S, json={"label": "Later"}, headers=H).get_json()["name"] == "SVC5"
+
+
+def test_seeded_services_and_subscriptions_by_name_and_pasted_answers(client):
+    svc1 = client.get(f"{S}/SVC1", headers=H).get_json()
+    reply = _seed(client, {"organizations": [{"id": "copy-org", "access_token": "t", "api_key": "k",
+                                              "profiles": [{"PKey": AMY, "firstName": "Amy"}],
+                                              "services": [svc1, {"label": "No name"}],
+                                              "subscriptions": [{"service": {"name": "SVC1"},
+                                                                 "subscriber": {"PKey": AMY}}]}]})
+    assert reply.status_code == 200, reply.get_json()
+    other = {"Authorization": "Bearer t", "X-Api-Key": "k"}
+    copy = client.get(f"/copy-org/campaign/profileAndServices/service/{svc1['PKey']}", headers=other).get_json()
+    assert {k: v for k, v in copy.items() if k not in ("href", "subscriptions")} == {
+        k: v for k, v in svc1.items() if k not in ("href", "subscriptions")}
+    names = [s["name"] for s in client.get("/copy-org/campaign/profileAndServices/service", headers=other)
+             .get_json()["content"]]
+    assert names[0] == "SVC1" and names[1].startswith("SVC") and names[1] != "SVC1"
+    subs = client.get(f"/copy-org/campaign/profileAndServices/profile/{AMY}/subscriptions/", headers=other)
+    assert [i["serviceName"] for i in subs.get_json()["content"]] == ["SVC1"]
+
+
+@pytest.mark.parametrize("org, key, message", [
+    ({"services": [{"label": "x", "mode": "weekly"}]}, "services[0].mode",
+     "RST-360011 An error has occurred - please contact your administrator. The value 'weekly' is not valid "
+     "for the 'nms:service:mode' enumeration of the '@mode' field"),
+    ({"services": [{"name": "A"}, {"name": "A"}]}, "services[1].name", "this name appears twice in the organization"),
+    ({"services": [{"nom": "A"}]}, "services[0].nom", "Unknown field."),
+    ({"subscriptions": [{"service": {"name": "SVC1"}}]}, "subscriptions[0].subscriber",
+     'a subscriber is named by {"PKey": …}'),
+    ({"subscriptions": [{"service": "SVC1", "subscriber": {"PKey": AMY}}]}, "subscriptions[0].service",
+     'a service is named by {"PKey": …} or {"name": …}'),
+    ({"orgUnits": [{"label": "no name"}]}, "orgUnits[0].name", "Missing data for required field."),
+    ({"profiles": [{"orgUnit": "brand4"}]}, "profiles[0].orgUnit", 'a unit is named by {"PKey": …} or {"name": …}'),
+])
+def test_invalid_service_fixtures_name_the_key(client, org, key, message):
+    before = client.get("/_emulator/state").get_json()
+    reply = _seed(client, {"organizations": [{"id": "demo-org", **org}]})
+    assert reply.status_code == 400
+    assert reply.get_json()["error"] == f"invalid fixtures: adobe_campaign.organizations[0].{key}: {message}"
+    assert client.get("/_emulator/state").get_json() == before
+
+
+@pytest.mark.parametrize("org, message", [
+    ({"subscriptions": [{"service": {"name": "SVC9"}, "subscriber": {"PKey": AMY}}]},
+     "subscriptions[0].service: no service of the organization is 'SVC9'."),
+    ({"subscriptions": [{"service": {"name": "SVC2"}, "subscriber": {"PKey": "@nobody"}}]},
+     "subscriptions[0].subscriber: no profile of the organization has the PKey '@nobody'."),
+    ({"subscriptions": [{"service": {"name": "SVC1"}, "subscriber": {"PKey": AMY}}]},
+     "subscriptions[0]: the profile is already subscribed to this service (a profile has one subscription "
+     "per service)."),
+    ({"profiles": [{"firstName": "X", "orgUnit": {"name": "brand9"}}]},
+     "profiles[0].orgUnit: no unit of the organization is 'brand9'."),
+    ({"orgUnits": [{"name": "b", "parent": "nowhere"}]}, "orgUnits[0].parent: no unit is named 'nowhere'."),
+])
+def test_references_that_name_nothing_are_refused_before_anything_changes(client, org, message):
+    before = client.get("/_emulator/state").get_json()
+    reply = _seed(client, {"organizations": [{"id": "demo-org", **org}]})
+    assert reply.status_code == 400
+    assert reply.get_json()["error"] == f"invalid fixtures: adobe_campaign.organizations[0].{message}"
+    assert client.get("/_emulator/state").get_json() == before
+
+
+def test_a_service_replaced_by_name_keeps_its_subscribers_and_refuses_a_second_one(client):
+    reply = _seed(client, {"organizations": [{"id": "demo-org", "services": [{"name": "SVC1", "label": "Sports"}],
+                                              "subscriptions": [{"service": {"name": "SVC1"},
+                                                                 "subscriber": {"PKey": AMY}}]}]})
+    assert reply.status_code == 400
+    assert "subscriptions[0]: the profile is already subscribed" in reply.get_json()["error"]
+    assert _seed(client, {"organizations": [{"id": "demo-org", "services": [{"name": "SVC1", "label": "Sports"}]}]}
+                 ).status_code == 200
+    svc1 = client.get(f"{S}/SVC1", headers=H).get_json()
+    assert svc1["title"] == "Sports (SVC1)"
+    subs = client.get(f"{S}/SVC1/subscriptions/", headers=H)
+    assert subs.status_code == 404  # only the PKey addresses a service's collections
+    items = client.get(svc1["subscriptions"]["href"].split("localhost", 1)[1], headers=H).get_json()["content"]
+    assert [i["subscriber"]["PKey"] for i in items] == [AMY]

@@ -7,7 +7,7 @@ import pytest
 
 from emulator.clock import Clock
 from emulator.store import Store
-from emulator.vendors.adobe_campaign import errors, fixtures, model, pkeys
+from emulator.vendors.adobe_campaign import errors, fixtures, listing, model, pkeys
 from emulator.vendors.adobe_campaign.errors import CampaignError, GatewayError
 from emulator.vendors.adobe_campaign.paths import parse
 
@@ -157,7 +157,7 @@ def test_big_tables_need_force_pagination(env, monkeypatch):
     _, _, campaign = env
     for i in range(3):
         campaign.create({"lastName": f"L{i}"}, API, ext=False)
-    monkeypatch.setattr(model, "BIG_TABLE_THRESHOLD", 2)
+    monkeypatch.setattr(listing, "BIG_TABLE_THRESHOLD", 2)
     _, page = campaign.collection(parse(f"{API}/profile"), {"_lineCount": "1"})
     assert "next" not in page and "count" in page
     _, forced = campaign.collection(parse(f"{API}/profile"), {"_lineCount": "1", "_forcePagination": "true"})

@@ -42,7 +42,7 @@ def test_store_keys_of_outside_pkeys_are_stable_digests():
 
 def test_paths():
     parse = paths.parse
-    assert parse("profileAndServices/profile") == paths.Target("profileAndServices", "profile", (), False)
+    assert parse("profileAndServices/profile") == paths.ResourcePath("profileAndServices", "profile", (), False)
     assert parse("profileAndServices/profile/") == parse("profileAndServices/profile")
     assert parse("profileAndServices/profile.json") == parse("profileAndServices/profile")
     assert parse("profileAndServices/profile//_count").count is True
@@ -51,7 +51,7 @@ def test_paths():
     assert (target.ext, target.segments, target.count) == (True, ("byEmail", "byText"), True)
     assert parse(f"profileAndServices/profile/{AMY}.json").segments == (AMY,)
     assert parse("profileAndServices/resourceType/profile").resource == "resourceType"
-    assert parse("profileAndServicesExt/") == paths.Target("profileAndServicesExt", "", (), False)
-    for bad in ("", "profileAndServices/_count", "profileAndServices/service", "nope/profile",
+    assert parse("profileAndServicesExt/") == paths.ResourcePath("profileAndServicesExt", "", (), False)
+    for bad in ("", "profileAndServices/_count", "profileAndServices/delivery", "nope/profile",
                 "profileAndServices/resourceType/profile/_count", "profileAndServices/profile/_count/x"):
         assert parse(bad) is None, bad

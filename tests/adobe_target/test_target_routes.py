@@ -1,9 +1,7 @@
-"""What the Target routes leave on the request for the request journal (flask.g)."""
+"""What the Target routes leave on the request for the request journal (``requestnotes``)."""
 from __future__ import annotations
 
-from flask import g
-
-from emulator import create_app
+from emulator import create_app, requestnotes
 from emulator.settings import Settings
 from emulator.vendors import vendor_named
 
@@ -13,11 +11,11 @@ def test_unknown_visitor_note_is_left_for_the_journal():
     with app.test_client() as client:
         reply = client.get("/m2/demo/profile/update?mboxPC=1389936436794-000000.19_36&profile.attr1=0")
         assert reply.status_code == 200
-        assert g.emulator_note == ("visitor 1389936436794-000000.19_36 unknown to Target: "
+        assert requestnotes.current().text() == ("visitor 1389936436794-000000.19_36 unknown to Target: "
                                    "nothing created (update-only)")
         reply = client.get("/m2/demo/profile/update?mboxPC=1368007744041-575948.01_00&profile.attr1=0")
         assert reply.status_code == 200
-        assert "emulator_note" not in g
+        assert requestnotes.current().notes == []
     app.extensions["emulator"].close()
 
 

@@ -164,3 +164,60 @@ def test_load_fixtures_export_state_and_reset_a_tenant(page, live_server, tmp_pa
     page.set_input_files("#fixtures-file", files=[{
         "name": "bad.json", "mimeType": "application/json", "buffer": b'{"copernica": {"acounts": []}}'}])
     expect(page.locator("#message")).to_have_text("bad.json: invalid fixtures: copernica.acounts: Unknown field.")
+
+
+def test_a_target_visitor_appears_from_a_delivery_call_and_changes_through_the_update_api(page, live_server):
+    """The flow a team ships: a page view makes Target see a visitor, a CRM job updates it."""
+    base = live_server.base_url
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.click("nav button[data-vendor='adobe_target'][data-tenant='demo']")
+    expect(page.locator("#profiles tbody tr")).to_have_count(3)
+
+    delivery = requests.post(f"{base}/rest/v1/delivery", params={"client": "demo", "sessionId": "s1"},
+                             json={"context": {"channel": "web"}, "id": {"thirdPartyId": "crm-browser"},
+                                   "execute": {"pageLoad": {"profileParameters": {"favouriteGenre": "jazz"}}}},
+                             timeout=10)
+    assert delivery.status_code == 200
+    tnt_id = delivery.json()["id"]["tntId"]
+    row = page.locator(f"#profiles tbody tr[data-key='{tnt_id}']")
+    expect(row).to_contain_text("crm-browser", timeout=5000)
+    feed = page.locator("#feed li").first
+    expect(feed).to_contain_text("POST")
+    expect(feed).to_contain_text("/rest/v1/delivery")
+    expect(feed).to_contain_text("200")
+    row.click()
+    expect(page.locator("#detail-document")).to_contain_text('"favouriteGenre"')
+    expect(page.locator("#history > li").first).to_contain_text("POST /rest/v1/delivery?client=demo&sessionId=s1 → 200")
+
+    update = requests.get(f"{base}/m2/demo/profile/update",
+                          params={"mboxPC": tnt_id, "profile.favouriteGenre": "blues"}, timeout=10)
+    assert update.status_code == 200
+    expect(page.locator("#detail-document")).to_contain_text('"value": "blues"', timeout=5000)
+    newest = page.locator("#history > li").first
+    expect(newest).to_contain_text(f"GET /m2/demo/profile/update?mboxPC={tnt_id}")
+    expect(newest).to_contain_text("jazz → blues")
+    expect(page.locator("#feed li").first).to_contain_text("/m2/demo/profile/update")
+    assert navigations == []
+
+
+def test_campaign_subscriptions_and_a_services_subscribers_are_shown_live(page, live_server):
+    base = live_server.base_url
+    acs = f"{base}/demo-org/campaign/profileAndServices"
+    page.click("nav button[data-vendor='adobe_campaign'][data-tenant='demo-org']")
+    related = page.locator("#related")
+    expect(related).to_contain_text("Sport Newsletter (SVC1) · 1 subscriber")
+    expect(related).to_contain_text("Amy Dakota (amy.dakota@mail.com)")
+    expect(related).to_contain_text("Flash sales (SVC2) · 0 subscribers")
+    page.fill("#search", "amy.dakota")
+    page.locator("#profiles tbody tr").first.click()
+    expect(page.locator("#detail-related")).to_contain_text("Sport Newsletter (SVC1) · since 2019-03-26")
+
+    svc2 = requests.get(f"{acs}/service/SVC2", headers=ACS, timeout=10).json()
+    amy = requests.get(f"{acs}/profile/byEmail", params={"email": "amy.dakota@mail.com"}, headers=ACS,
+                       timeout=10).json()["content"][0]
+    made = requests.post(svc2["subscriptions"]["href"], json={"subscriber": {"PKey": amy["PKey"]}}, headers=ACS,
+                         timeout=10)
+    assert made.status_code == 201
+    expect(related).to_contain_text("Flash sales (SVC2) · 1 subscriber", timeout=5000)
+    expect(page.locator("#detail-related")).to_contain_text("Flash sales (SVC2)")

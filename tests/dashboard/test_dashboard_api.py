@@ -189,3 +189,23 @@ def test_generic_views_show_and_search_the_columns_a_vendor_names(app):
         {"key": "b", "cells": {"key": "b", "name": "Bob", "address.city": ""}}]}
     assert [r["key"] for r in Columns().profiles_page(emulator, "t1", "utrecht", 0, 10)["rows"]] == ["a"]
     assert Columns().profiles_page(emulator, "t1", "zz", 0, 10)["total"] == 0  # only the named columns
+
+
+def test_a_campaign_profile_shows_its_subscriptions_and_a_service_its_subscribers(client):
+    acs = {"vendor": "adobe_campaign", "tenant": "demo-org"}
+    amy = client.get("/_emulator/profiles", query_string={**acs, "q": "amy.dakota"}).get_json()["rows"][0]
+    detail = client.get("/_emulator/profile", query_string={**acs, "key": amy["key"]}).get_json()
+    assert detail["title"] == "Amy Dakota (amy.dakota@mail.com)"
+    assert detail["document"]["orgUnit"] is None  # the Ext wire shape, hrefs on the emulator
+    assert detail["document"]["subscriptions"]["href"] == (
+        f"/demo-org/campaign/profileAndServicesExt/profile/{amy['cells']['PKey']}/subscriptions/")
+    assert detail["related"] == [{"title": "Subscriptions",
+                                  "items": ["Sport Newsletter (SVC1) · since 2019-03-26 08:58:04.764Z"]}]
+    sections = client.get("/_emulator/related", query_string=acs).get_json()["sections"]
+    assert sections == [{"title": "Services", "items": [
+        {"title": "Sport Newsletter (SVC1) · 1 subscriber", "details": ["Amy Dakota (amy.dakota@mail.com)"]},
+        {"title": "Flash sales (SVC2) · 0 subscribers", "details": []},
+        {"title": "Product updates (SVC3) · 0 subscribers", "details": []}]}]
+    assert client.get("/_emulator/related", query_string=DEMO).get_json()["sections"] == []
+    missing = client.get("/_emulator/related", query_string={"vendor": "adobe_campaign", "tenant": "nope"})
+    assert missing.status_code == 404

@@ -40,7 +40,9 @@ def test_a_clock_the_emulator_could_not_tell_time_with_is_refused_and_nothing_ch
     assert response.status_code == 400
     assert response.get_json()["error"] in ("'advance' would put the clock outside the years 1970 to 9999",
                                             "'freeze' would put the clock outside the years 1970 to 9999",
-                                            "'advance' takes a number of seconds ≥ 0")
+                                            "'advance' takes a number of seconds ≥ 0",
+                                            "the request body is not valid JSON: Infinity is not JSON",
+                                            "the request body is not valid JSON: NaN is not JSON")
     after = client.get("/_emulator/clock").get_json()
     assert (after["mode"], after["offset_seconds"]) == (before["mode"], before["offset_seconds"])
     assert client.get("/v3/profile/1", query_string={"access_token": TOKEN}).status_code == 200

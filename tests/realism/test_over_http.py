@@ -7,9 +7,8 @@ import time
 
 import pytest
 import requests
-from flask import g
 
-from emulator import create_app
+from emulator import create_app, requestnotes
 from emulator.settings import Settings
 from emulator.testing.server import ThreadServer
 
@@ -102,7 +101,7 @@ def test_a_delayed_request_does_not_hold_the_only_worker(served):
 def app():
     app = create_app(Settings())
     notes: list = []
-    app.teardown_request(lambda exc: notes.append(g.get("emulator_note")))
+    app.teardown_request(lambda exc: notes.append(requestnotes.current().text()))
     app.notes = notes
     yield app
     app.extensions["emulator"].close()

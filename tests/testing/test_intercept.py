@@ -60,6 +60,28 @@ def test_plain_http_is_intercepted_too_as_the_php_helper_sends_it(emulator, no_n
     assert emulator.requests()[0].url.startswith("http://api.copernica.com/v3/")
 
 
+
+def test_target_delivery_at_the_client_host_then_at_the_cluster_host_as_the_sdks_call(emulator, no_network):
+    """The Node SDK's flow over the real hostnames: ``<client>.tt.omtrdc.net`` first, then
+    ``mboxedge<N>.tt.omtrdc.net`` naming the client only by ``imsOrgId``."""
+    org = "DEMO0123456789ABCDEF01234@AdobeOrg"
+    body = {"context": {"channel": "web"}, "execute": {"pageLoad": {"profileParameters": {"genre": "jazz"}}}}
+    with emulator.intercept():
+        first = requests.post(f"https://demo.tt.omtrdc.net/rest/v1/delivery?imsOrgId={org}&sessionId=s1",
+                              json=body, timeout=10).json()
+        tnt_id, edge = first["id"]["tntId"], first["edgeHost"]
+        assert edge == "mboxedge28.tt.omtrdc.net" and first["client"] == "demo"
+        second = requests.post(f"https://{edge}/rest/v1/delivery?imsOrgId={org}&sessionId=s1",
+                               json={**body, "id": {"tntId": tnt_id}}, timeout=10)
+        assert second.status_code == 200 and second.json()["id"] == {"tntId": tnt_id}
+        profile = requests.get(f"https://demo.tt.omtrdc.net/rest/v1/profiles/{tnt_id}?client=demo", timeout=10).json()
+        assert profile["profileAttributes"]["genre"]["value"] == "jazz"
+    calls = emulator.requests()
+    assert [(c.headers["Host"], c.tenant, c.operation, c.status) for c in calls] == [
+        ("demo.tt.omtrdc.net", "demo", "adobe_target.deliver", 200),
+        ("mboxedge28.tt.omtrdc.net", "demo", "adobe_target.deliver", 200),
+        ("demo.tt.omtrdc.net", "demo", "adobe_target.fetch_by_tnt_id", 200)]
+
 def test_errors_and_unmatched_paths_get_the_vendors_answer(emulator, no_network):
     with emulator.intercept():
         assert requests.get(f"{COPERNICA}/profile/1?access_token=wrong", timeout=10).json() == {

@@ -159,7 +159,11 @@ def test_count_and_find_take_a_matcher(client):
     ('{"verb": "PUT"}', "unknown matcher key 'verb'; expected any of: vendor, tenant, operation, method, path, "
                         "path_regex, query, form, headers, json, body, body_contains, status, matched, note, since"),
     ("[1]", "the request body must be a JSON object"),
-    ("{", "the request body is not valid JSON"),
+    ("{", "the request body is not valid JSON: Expecting property name enclosed in double quotes: "
+          "line 1 column 2 (char 1)"),
+    ('{"method": null}', "matcher key 'method' takes a string"),
+    ('{"path": null}', "matcher key 'path' takes a string"),
+    ('{"body_contains": 1}', "matcher key 'body_contains' takes a string"),
 ])
 def test_a_bad_matcher_is_a_400_naming_the_problem(client, body, message):
     for path in ("/_emulator/requests/count", "/_emulator/requests/find"):

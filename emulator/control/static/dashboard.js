@@ -87,9 +87,32 @@ function selectTenant(vendor, tenant) {
   refreshPage();
 }
 
+// -- what a tenant or a profile holds besides fields (a Campaign service's subscribers) ----------
+function relatedSection(section) {
+  const items = section.items.map((item) => typeof item === "string" ? el("li", {}, item)
+    : el("li", {}, el("span", { class: "field" }, item.title),
+        item.details.length ? el("ul", {}, ...item.details.map((d) => el("li", {}, d))) : ""));
+  if (!items.length) items.push(el("li", { class: "empty" }, "none"));
+  return el("section", {}, el("h3", {}, section.title), el("ul", {}, ...items));
+}
+
+async function refreshRelated() {
+  if (!state.tenant) return;
+  const asked = { vendor: state.vendor, tenant: state.tenant };
+  let found;
+  try {
+    found = await api(`related?${qs(asked)}`);
+  } catch (e) {
+    return;
+  }
+  if (found.vendor !== state.vendor || found.tenant !== state.tenant) return; // stale
+  $("related").replaceChildren(...found.sections.map(relatedSection));
+}
+
 // -- profiles table -----------------------------------------------------------------------------
 async function refreshPage() {
   if (!state.tenant) return;
+  refreshRelated();
   const asked = { vendor: state.vendor, tenant: state.tenant, q: state.q, offset: state.offset, limit: PAGE };
   let page;
   try {
@@ -166,6 +189,7 @@ async function refreshDetail() {
   $("detail").hidden = false;
   $("detail-title").textContent = detail.title;
   $("detail-document").textContent = JSON.stringify(detail.document, null, 2);
+  $("detail-related").replaceChildren(...(detail.related || []).map(relatedSection));
   const items = history.history.slice().reverse().map((c) => changeItem(c, false));
   if (!items.length) items.push(el("li", { class: "empty" }, "no recorded changes"));
   $("history").replaceChildren(...items);

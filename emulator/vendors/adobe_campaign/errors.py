@@ -106,13 +106,13 @@ def read_only_property(name: str) -> CampaignError:
     return CampaignError(f"Cannot update the '{name}' property that is read-only", 500)
 
 
-def key_changed(old: str, new: str) -> CampaignError:
-    return CampaignError(f"{RST} RST-360012 Inconsistent operation on resource 'profile' – "
+def key_changed(old: str, new: str, resource: str = "profile") -> CampaignError:
+    return CampaignError(f"{RST} RST-360012 Inconsistent operation on resource '{resource}' – "
                          f"Cannot update key '{old}' to '{new}'.", 500)
 
 
-def invalid_enum(value: Any, field: str) -> CampaignError:
-    return CampaignError(f"{RST} The value '{value}' is not valid for the 'nms:recipient:{field}' "
+def invalid_enum(value: Any, field: str, schema: str = "nms:recipient") -> CampaignError:
+    return CampaignError(f"{RST} The value '{value}' is not valid for the '{schema}:{field}' "
                          f"enumeration of the '@{field}' field", 500)
 
 
@@ -131,3 +131,65 @@ def generic(detail: str, status: int = 500) -> CampaignError:
     """Campaign's generic error, followed by what the emulator knows went wrong (the real
     service often says no more than the first sentence)."""
     return CampaignError(f"{RST} {detail}", status)
+
+
+def _not_found(path: str, schema: str, key: str, name: str | None = None) -> CampaignError:
+    return CampaignError(f"{RST} Unable to find document with path '{path}' from key '{key}' "
+                         f"(document with schema '{schema}' and name '{name or key}')", 404)
+
+
+def _malformed(schema: str, pkey: str) -> CampaignError:
+    bare = pkey[1:] if pkey.startswith("@") else pkey
+    return CampaignError(f"'{bare}' attribute unknown (see definition of '{schema}' schema). "
+                         f"XTK-170036 Unable to parse expression '@id = {pkey}'.", 500)
+
+
+def service_not_found(pkey: str) -> CampaignError:
+    return _not_found("Service", "service", pkey)
+
+
+def service_name_not_found(name: str) -> CampaignError:
+    """The documented example of a non-existent key is a service addressed by its name (§1.11)."""
+    return _not_found("Service", "service", f"{name}:0", name)
+
+
+def malformed_service_pkey(pkey: str) -> CampaignError:
+    return _malformed("Services (nms:service)", pkey)
+
+
+def subscription_not_found(pkey: str) -> CampaignError:
+    return _not_found("Subscription", "subscription", pkey)
+
+
+def malformed_subscription_pkey(pkey: str) -> CampaignError:
+    return _malformed("Subscriptions (nms:subscription)", pkey)
+
+
+def org_unit_not_found(pkey: str) -> CampaignError:
+    return _not_found("OrgUnitBase", "orgUnitBase", pkey)
+
+
+def malformed_org_unit_pkey(pkey: str) -> CampaignError:
+    return _malformed("Organizational units (nms:orgUnitBase)", pkey)
+
+
+def already_subscribed(profile: str, service: str) -> CampaignError:
+    return generic(f"The profile '{profile}' is already subscribed to the service '{service}': "
+                   "a profile has one subscription per service.")
+
+
+def duplicate_name(resource: str, name: str) -> CampaignError:
+    return generic(f"The name '{name}' is already used by another {resource}: the 'name' (ID) "
+                   f"of a {resource} is unique in the organization.")
+
+
+def missing_link(resource: str, link: str, example: str) -> CampaignError:
+    return generic(f"The '{link}' property is required to create a {resource}, e.g. {example}.")
+
+
+def event_not_found(pkey: str) -> CampaignError:
+    return _not_found("Event", "history", pkey)
+
+
+def org_unit_name_taken(name: str) -> CampaignError:
+    return duplicate_name("organizational unit", name)

@@ -1,4 +1,4 @@
-"""``GET …/resourceType/profile``: what a client reads to learn the resource (metadata-mechanism).
+"""``GET …/resourceType/<resource>``: what a client reads to learn a resource (metadata-mechanism).
 
 The top-level keys are the documented sample's; each field is described from its ``FieldSpec``,
 so the metadata cannot disagree with what the resource accepts.
@@ -7,44 +7,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from .resources import RESOURCES, Resource
 from .schemas import FieldSpec
 
 
-def resource(fields: tuple[FieldSpec, ...], base: str, api: str) -> dict[str, Any]:
+def resource(res: Resource, fields: tuple[FieldSpec, ...], base: str, api: str) -> dict[str, Any]:
     return {
         "content": {spec.name: field_metadata(spec) for spec in fields},
-        "data": f"/{api}/profile/",
-        "filters": {"href": f"{base}/{api}/resourceType/profile/filters/"},
-        "help": "Identified profiles",
-        "href": f"{base}/{api}/profile/metadata",
-        "label": "Profiles",
+        "data": f"/{api}/{res.name}/",
+        "filters": {"href": f"{base}/{api}/resourceType/{res.name}/filters/"},
+        "help": res.help,
+        "href": f"{base}/{api}/{res.name}/metadata",
+        "label": res.label,
         "mandatory": False,
-        "name": "profile",
+        "name": res.name,
         "pkgStatus": "never",
         "readOnly": False,
-        "schema": "nms:recipient",
+        "schema": res.schema,
         "type": "item",
     }
 
 
-def resources(base: str, api: str) -> dict[str, Any]:
+def resources(base: str, api: str, ext: bool) -> dict[str, Any]:
     """``GET /profileAndServices[Ext]/``: the resources of the API, as the custom-resources page
-    shows them (``{"apiName": "resourceType", "<name>": {data, href, name, type}}``). Only
-    ``profile`` is emulated, so it is the only one listed."""
-    return {"apiName": "resourceType",
-            "profile": {"data": f"/{api}/profile/", "href": f"{base}/{api}/profile/metadata",
-                        "label": "Profiles", "name": "profile", "type": "item"}}
+    shows them (``{"apiName": "resourceType", "<name>": {data, href, name, type}}``)."""
+    out: dict[str, Any] = {"apiName": "resourceType"}
+    for res in RESOURCES.values():
+        if res.ext_only and not ext:
+            continue
+        out[res.name] = {"data": f"/{api}/{res.name}/", "href": f"{base}/{api}/{res.name}/metadata",
+                         "label": res.label, "name": res.name, "type": "item"}
+    return out
 
 
-def filters(api: str) -> dict[str, Any]:
+def filters(res: Resource, api: str) -> dict[str, Any]:
     return {
-        "byEmail": {"category": "99_none", "data": f"/{api}/profile/byEmail?email=$value",
-                    "formType": "none", "fragmentName": "", "label": "By email",
-                    "metadata": {"email": {"apiName": "email", "type": "string"}}},
-        "byText": {"category": "99_none", "data": f"/{api}/profile/byText?text=$value",
-                   "formType": "none", "fragmentName": "", "label": "By name or email",
-                   "metadata": {"text": {"apiName": "text", "type": "string"},
-                                "filterType": {"apiName": "filterType", "type": "string"}}},
+        f.name: {"category": "99_none", "data": f"/{api}/{res.name}/{f.name}?{f.params[0]}=$value",
+                 "formType": "none", "fragmentName": "", "label": f.label,
+                 "metadata": {p: {"apiName": p, "type": "date" if p.endswith("Date") else "string"}
+                              for p in f.params}}
+        for f in res.filters
     }
 
 

@@ -1,15 +1,21 @@
-"""Adobe Campaign Standard's profile resource on the Store: what a read, a create, an update,
-a delete, a filter and a page do. Plain Python (no Flask), so it is unit-tested directly.
+"""Adobe Campaign Standard's ``profileAndServices[Ext]`` on the Store: what a read, a create, an
+update, a delete, a filter and a page do, for each resource. Plain Python (no Flask), so it is
+unit-tested directly.
 
-Store layout, namespace ``adobe_campaign``, tenant = organization id:
+Store layout, namespace ``adobe_campaign``, tenant = organization id (``records``):
 
 * ``organization/settings``: ``{id, access_token, api_key, custom_fields}``;
 * ``profiles/<key>``: one profile, as stored (the wire fields that are not derived on read);
   ``<key>`` is a number from ``next_id`` for profiles made here, or ``alias_key(PKey)`` for a
-  profile whose PKey came from fixtures (see ``pkeys``);
-* ``tombstones/<key>``: fixtures PKeys of deleted profiles, so they answer 404, not 500.
+  profile whose PKey came from fixtures (see ``pkeys``); an extended profile's ``orgUnit`` is
+  stored as the unit's store key;
+* ``services/<key>``, ``subscriptions/<key>``, ``orgUnits/<key>``, ``events/<key>``: see
+  ``services``, ``subscriptions``, ``orgunits`` and ``history``;
+* ``tombstones/<key>`` (and one per kind): fixtures PKeys of deleted records, so they answer
+  404, not 500.
 
-Seeding and export are in ``fixtures``, the ``resourceType`` answers in ``metadata``.
+Seeding and export are in ``fixtures``, the ``resourceType`` answers in ``metadata``, the
+paging of every collection in ``listing``.
 Derived on every read, never stored: ``age`` (from ``birthDate`` and the emulator's clock),
 ``domain``, ``title``, ``href``, ``subscriptions``, ``postalAddress`` and the Ext links.
 """
@@ -18,49 +24,31 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from marshmallow import ValidationError
 
+from ... import jsoninput
 from ...clock import Clock
-from ...store import IndexSpec, Store
-from . import errors, metadata, pkeys
+from ...store import Store
+from . import errors, history, listing, metadata, pkeys, records, resources
+from .context import Context
 from .errors import CampaignError
-from .paths import FILTERS, Target
+from .listing import Query
+from .orgunits import OrgUnits
+from .paths import ResourcePath
+from .records import NS, ORG, ORG_KEY, PROFILE, PROFILES, TOMBSTONES, organization
 from .schemas import (BLACKLIST_FLAGS, DEFAULT_THUMBNAIL, FIELDS_BY_NAME, POSTAL_ADDRESS, FieldSpec,
                       first_error, format_datetime, resource_fields, specs_of, write_schema)
+from .services import Services
+from .subscriptions import Subscriptions
 
-NS = "adobe_campaign"
-ORG, ORG_KEY, PROFILES, TOMBSTONES = "organization", "settings", "profiles", "tombstones"
-
-DEFAULT_LINE_COUNT = 25
-#: Campaign's XtkBigTableThreshold: above it, ``next`` needs ``_forcePagination=true`` (§1.5)
-BIG_TABLE_THRESHOLD = 100_000
-BYTEXT_FIELDS = {"firstName", "lastName", "email"}
-
-
-def _text_of(name: str) -> IndexSpec:
-    """An index of one text property, as the filters compare it (exactly, or by its start)."""
-    def key(doc: dict[str, Any]) -> str | None:
-        value = doc.get(name, "")
-        return value if isinstance(value, str) else None  # a non-text value matches no filter
-    return IndexSpec(name, key)
-
-
-#: the indexes that serve ``byEmail`` and ``byText`` (built on a profile collection's first filter)
-BY = {name: _text_of(name) for name in sorted(BYTEXT_FIELDS)}
-Lookup = tuple[IndexSpec, str, Any]
+__all__ = ["NS", "ORG", "ORG_KEY", "PROFILES", "TOMBSTONES", "Campaign", "authenticate", "organization",
+           "parse_body"]
 
 
 # -- credentials (Adobe I/O gateway) -------------------------------------------------------------
-
-def organization(store: Store, org: str) -> dict[str, Any] | None:
-    return store.get(NS, org, ORG, ORG_KEY)
-
 
 def authenticate(store: Store, org: str, api_key: str | None, authorization: str | None) -> dict[str, Any]:
     """The organization's settings, or the gateway's error. The key is checked before the
@@ -92,29 +80,29 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise errors.generic(f"The request body is not valid JSON: {exc}.") from None
+        body = jsoninput.loads(raw)
+    except jsoninput.JsonInputError as exc:
+        raise errors.generic(f"The request body is not valid JSON: {exc.reason}.") from None
     if not isinstance(body, dict):
         raise errors.generic("The request body must be a JSON object of profile properties.")
     return body
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-# -- the resource ------------------------------------------------------------------------------
+# -- the resources -------------------------------------------------------------------------------
 
 class Campaign:
-    """One organization's profiles, answering as ``base`` (the emulator's own URL of
-    ``/<ORG>/campaign``, so that every ``href`` a client follows stays on the emulator)."""
+    """One organization's ``profileAndServices[Ext]``, answering as ``base`` (the emulator's own
+    URL of ``/<ORG>/campaign``, so that every ``href`` a client follows stays on the emulator)."""
 
     def __init__(self, store: Store, clock: Clock, org: str, base: str = "",
                  settings: dict[str, Any] | None = None):
         self.store, self.clock, self.org, self.base = store, clock, org, base.rstrip("/")
         self.settings = settings or organization(store, org) or {"custom_fields": []}
         self.custom = specs_of(self.settings.get("custom_fields") or [])
+        self.ctx = Context(store, clock, org, self.base, self.settings)
+        self.services = Services(self.ctx)
+        self.subscriptions = Subscriptions(self.ctx, self.services)
+        self.units = OrgUnits(self.ctx)
 
     # -- addressing ---------------------------------------------------------------------------
     def fields(self, ext: bool) -> tuple[FieldSpec, ...]:
@@ -126,21 +114,9 @@ class Campaign:
     def locate(self, pkey: str) -> tuple[str, dict[str, Any]]:
         """The store key and stored profile a PKey names: 404 when it names no profile (any
         more), 500 when it is not a PKey at all (§1.11)."""
-        key = pkeys.profile_key(self.org, pkey)
-        if key is not None:
-            doc = self.store.get(NS, self.org, PROFILES, key)
-            if doc is None:
-                raise errors.profile_not_found(pkey)
-            return key, doc
-        key = pkeys.alias_key(pkey)
-        doc = self.store.get(NS, self.org, PROFILES, key)
-        if doc is not None and doc.get("PKey") == pkey:
-            return key, doc
-        if self.store.get(NS, self.org, TOMBSTONES, key) == {"PKey": pkey}:
-            raise errors.profile_not_found(pkey)
-        raise errors.malformed_pkey(pkey)
+        return records.locate(self.store, PROFILE, self.org, pkey)
 
-    # -- reading --------------------------------------------------------------------------------
+    # -- reading ------------------------------------------------------------------------------
     def view(self, doc: dict[str, Any], api: str, ext: bool) -> dict[str, Any]:
         """A stored profile as the resource shows it: every field, keys in Campaign's order."""
         out: dict[str, Any] = {}
@@ -163,6 +139,8 @@ class Campaign:
             return {"href": self.href(api, doc["PKey"]) + "/subscriptions/"}
         if name == "postalAddress":
             return postal_address()
+        if name == "orgUnit":
+            return self.units.link(doc.get("orgUnit"))
         if spec.kind == "item":
             return {**spec.empty, **doc.get(name, {})}
         return doc.get(name, spec.empty)
@@ -177,15 +155,18 @@ class Campaign:
         except ValidationError as exc:
             raise first_error(body, exc.messages) from None
         specs = {f.name: f for f in self.fields(ext)}
-        return {k: specs[k].empty if v is None else v for k, v in values.items()}  # null clears
+        values = {k: specs[k].empty if v is None else v for k, v in values.items()}
+        if values.get("orgUnit") is not None:  # an extended profile's unit: stored by its key
+            values["orgUnit"] = self.units.locate(values["orgUnit"]["PKey"])[0]
+        return values
 
     def create(self, body: dict[str, Any], api: str, ext: bool) -> dict[str, Any]:
         """POST: the new profile with every default filled in (201, §1.6)."""
         if "PKey" in body:
             raise errors.read_only_property("PKey")
-        values = self._validate(body, ext)
-        now = format_datetime(self.clock.now())
         with self.store.transaction():
+            values = self._validate(body, ext)
+            now = format_datetime(self.clock.now())
             key = str(self.store.next_id(NS, self.org, PROFILES))
             doc = new_profile(pkeys.new_pkey(self.org, key), now)
             apply_values(doc, values, now)
@@ -223,184 +204,244 @@ class Campaign:
             raise errors.key_changed(pkey, sent)
 
     def delete(self, pkey: str) -> None:
+        """DELETE: the profile, its subscriptions and its history go."""
         with self.store.transaction():
             key, doc = self.locate(pkey)
-            self.store.delete(NS, self.org, PROFILES, key)
-            if pkeys.profile_key(self.org, doc["PKey"]) is None:
-                self.store.put(NS, self.org, TOMBSTONES, key, {"PKey": doc["PKey"]})
+            records.forget(self.store, PROFILE, self.org, key, doc)
+            self.subscriptions.remove_all("profile", key)
+            history.forget(self.ctx, key)
 
-    # -- collections ------------------------------------------------------------------------
-    def collection(self, target: Target, params: dict[str, str]) -> tuple[str, Any]:
-        """The answer to a GET on ``profile[/…]``, with what it is: ``"profile"`` (one PKey),
-        ``"list"`` (a page of profiles or of one field's values), ``"count"`` or ``"metadata"``.
-        Raises Campaign's error for paths it does not have."""
-        segs = target.segments
-        if not segs:
-            return self._listing(target, [], None, params)
-        head = segs[0]
+    # -- GET on any path ------------------------------------------------------------------------
+    def collection(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
+        """The answer to a GET under ``profile``, ``service``, ``history`` or ``orgUnitBase``,
+        with what it is: ``"profile"``/``"service"``/… (one record), ``"list"`` (a page),
+        ``"count"`` or ``"metadata"``. Raises Campaign's error for paths it does not have."""
+        resource = target.resource
+        if resource == "profile":
+            return self._profile_get(target, params)
+        if resource == "service":
+            return self._service_get(target, params)
+        if resource == "history":
+            return self._history_get(target, params)
+        if resource == "orgUnitBase" and target.ext:
+            return self._unit_get(target, params)
+        raise errors.unknown_route()
+
+    def _page(self, query: Query, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
+        body = listing.answer(self.store, self.org, query, params, target.count)
+        return ("count" if target.count else "list"), body
+
+    def _profile_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
+        segs, api = target.segments, target.api
+        head = segs[0] if segs else ""
         if head.startswith("@"):
-            if target.count:
-                raise errors.unknown_route()
-            if len(segs) == 1:
-                return "profile", self.get(head, target.api, target.ext)
-            if segs[1:] == ("subscriptions",):
-                self.locate(head)
-                return "list", {"content": [], "serverSidePagination": True}
+            if len(segs) == 1 and not target.count:
+                return "profile", self.get(head, api, target.ext)
+            if segs[1:2] == ("subscriptions",):
+                key, doc = self.locate(head)
+                return self._subscriptions_get("profile", key, head, segs[2:], target, params)
             raise errors.unknown_route()
-        if all(s in FILTERS for s in segs):
-            return self._listing(target, list(segs), None, params)
-        if len(segs) == 1 and head == "metadata" and not target.count:
-            return "metadata", self.metadata(target.api, target.ext)
-        if len(segs) == 1 and head in {f.name for f in self.fields(target.ext)}:
-            if self._spec(head, target.ext).kind == "collection":
-                raise errors.unknown_route()
-            return self._listing(target, [], head, params)
-        if head.startswith("by") or len(segs) > 1 or target.count:
-            raise errors.unknown_route()
+        kind, found = self._common(resources.PROFILE, target, params, self.fields(target.ext))
+        if kind:
+            return kind, found
         raise errors.malformed_pkey(head)
 
-    def pkey_of(self, target: Target) -> str:
-        """The PKey a PATCH or DELETE addresses; anything else is a route Campaign has not."""
+    def _common(self, resource: resources.Resource, target: ResourcePath, params: dict[str, str],
+                specs: tuple[FieldSpec, ...]) -> tuple[str, Any]:
+        """A resource's list, filters, ``metadata`` and ``<field>`` forms; ``("", None)`` when
+        the path is none of them (``by…``, several segments or ``_count`` are unknown routes)."""
+        segs, api = target.segments, target.api
+        names = {f.name: f for f in specs}
+        if all(resource.filter(s) for s in segs):
+            return self._page(self._query(resource, api, target.ext, list(segs), params, None), target, params)
+        head = segs[0]
+        if len(segs) == 1 and head == "metadata" and not target.count:
+            return "metadata", self.metadata(api, target.ext, resource.name)
+        if len(segs) == 1 and head in names:
+            if names[head].kind == "collection":
+                raise errors.unknown_route()
+            return self._page(self._query(resource, api, target.ext, [], params, head), target, params)
+        if head.startswith("by") or len(segs) > 1 or target.count:
+            raise errors.unknown_route()
+        return "", None
+
+    def _query(self, resource: resources.Resource, api: str, ext: bool, filters: list[str],
+               params: dict[str, str], field: str | None) -> Query:
+        if resource is resources.SERVICE:
+            return self.services.query(api, filters, params, field)
+        if resource is resources.ORG_UNIT:
+            return self.units.query(api, params, field)
+        tests = [resource.filter(name).make(params) for name in filters]
+        kept = [(p, params[p]) for name in filters for p in resource.filter(name).params if p in params]
+        path = f"{self.base}/{api}/{resource.name}/" + "/".join(filters or ([field] if field else []))
+        if resource is resources.HISTORY:
+            specs = {f.name: f for f in resources.HISTORY_FIELDS}
+            view = lambda d: self.history_view(d, api)
+            value = lambda d, spec: self.history_view(d, api)[spec.name]
+        else:
+            specs = {f.name: f for f in self.fields(ext)}
+            view = lambda d: self.view(d, api, ext)
+            value = lambda d, spec: self._value(d, spec, api)
+        # byEmail is an equality: its profiles come from the Store's index of emails (records.having)
+        lookup = ("email", params.get("email", "")) if "byEmail" in filters else None
+        return Query(PROFILES, path, view, specs, match=(lambda d: all(t(d) for t in tests)) if tests else None,
+                     lookup=lookup, value=value, kept=kept, field=field, resource=resource.name)
+
+    def _service_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
+        segs, api = target.segments, target.api
+        if not segs:
+            return self._page(self.services.query(api, [], params, None), target, params)
+        ref = segs[0]
+        if not ref.startswith("@"):
+            kind, found = self._common(resources.SERVICE, target, params, resources.SERVICE_FIELDS)
+            if kind:
+                return kind, found
+        if len(segs) == 1 and not target.count:
+            return "service", self.services.get(ref, api)  # by PKey, or by name ([I] §1.15)
+        if ref.startswith("@") and segs[1:2] == ("subscriptions",):
+            key, doc = self.services.locate(ref)
+            return self._subscriptions_get("service", key, ref, segs[2:], target, params)
+        raise errors.unknown_route()
+
+    def _subscriptions_get(self, side: str, owner_key: str, owner_pkey: str, rest: tuple[str, ...],
+                           target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
+        if not rest:
+            return self._page(self.subscriptions.query(target.api, side, owner_key, owner_pkey, params),
+                              target, params)
+        if len(rest) == 1 and not target.count:
+            _, doc = self.subscriptions.locate(side, owner_key, rest[0])
+            return "subscription", self.subscriptions.view(doc, target.api, side, owner_pkey)
+        raise errors.unknown_route()
+
+    def _history_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
+        segs, api = target.segments, target.api
+        head = segs[0] if segs else ""
+        if head.startswith("@"):
+            key, doc = self.locate(head)
+            if len(segs) == 1 and not target.count:
+                return "history", self.history_view(doc, api)
+            if segs[1:2] == ("events",):
+                if len(segs) == 2:
+                    return self._page(history.events_query(self.ctx, api, key, head), target, params)
+                if len(segs) == 3 and not target.count:
+                    return "event", history.event(self.ctx, key, segs[2], api, head)
+            raise errors.unknown_route()
+        if not segs:
+            return self._page(self._query(resources.HISTORY, api, target.ext, [], params, None), target, params)
+        kind, found = self._common(resources.HISTORY, target, params, resources.HISTORY_FIELDS)
+        if kind:
+            return kind, found
+        raise errors.malformed_pkey(head)
+
+    def history_view(self, doc: dict[str, Any], api: str) -> dict[str, Any]:
+        """``history/<PKEY>``: the profile's own fields, its event counters and its ``events``
+        link (interacting-with-marketing-history, datamodel-history)."""
+        key = records.key_of(PROFILE, self.org, doc["PKey"])
+        extra = history.counters(self.ctx, key)
+        extra["countryIsoA2"] = doc.get("location", {}).get("countryCode", "")
+        href = f"{self.base}/{api}/history/{doc['PKey']}"
+        extra["events"] = {"href": f"{href}/events/", "metadata": "subHisto"}
+        out: dict[str, Any] = {}
+        for spec in resources.HISTORY_FIELDS:
+            if spec.name in extra:
+                out[spec.name] = extra[spec.name]
+            elif spec.name == "href":
+                out["href"] = href
+            else:
+                out[spec.name] = self._value(doc, spec, api)
+        return out
+
+    def _unit_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
+        segs, api = target.segments, target.api
+        if not segs:
+            return self._page(self.units.query(api, params, None), target, params)
+        head = segs[0]
+        if head.startswith("@"):
+            if len(segs) == 1 and not target.count:
+                return "orgUnit", self.units.get(head, api)
+            raise errors.unknown_route()
+        kind, found = self._common(resources.ORG_UNIT, target, params, resources.ORG_UNIT_FIELDS)
+        if kind:
+            return kind, found
+        raise errors.malformed_org_unit_pkey(head)
+
+    # -- POST, PATCH, DELETE on any path ----------------------------------------------------------
+    def post(self, target: ResourcePath, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a profile or a service, or subscribe (201 in every case, [I] §1.15)."""
+        segs, api = target.segments, target.api
+        if target.count:
+            raise errors.unknown_route()
+        if target.resource == "profile" and not segs:
+            return self.create(body, api, target.ext)
+        if target.resource == "service" and not segs:
+            return self.services.create(body, api)
+        if target.resource in ("profile", "service") and len(segs) == 2 and segs[1] == "subscriptions":
+            return self.subscriptions.subscribe(target.resource, segs[0], body, api)
+        raise errors.unknown_route()
+
+    def patch(self, target: ResourcePath, body: dict[str, Any]) -> dict[str, str]:
+        if target.resource == "profile":
+            return self.update(self.pkey_of(target), body, target.api, target.ext)
+        if target.count or len(target.segments) != 1:
+            raise errors.unknown_route()
+        ref = target.segments[0]
+        if target.resource == "service" and not resources.SERVICE.filter(ref) and ref != "metadata":
+            return self.services.update(ref, body, target.api)
+        if target.resource == "orgUnitBase" and target.ext:
+            return self.units.update(ref, body, target.api)
+        raise errors.unknown_route()
+
+    def remove(self, target: ResourcePath) -> int:
+        """DELETE: a profile or a service (200), or a subscription by its item href (204)."""
+        segs = target.segments
+        if target.count:
+            raise errors.unknown_route()
+        if target.resource in ("profile", "service") and len(segs) == 3 and segs[1] == "subscriptions":
+            if target.resource == "profile":
+                owner_key = self.locate(segs[0])[0]
+            else:
+                owner_key = self.services.locate(segs[0])[0]
+            self.subscriptions.unsubscribe(target.resource, owner_key, segs[2])
+            return 204
+        if target.resource == "profile":
+            self.delete(self.pkey_of(target))
+            return 200
+        if target.resource == "service" and len(segs) == 1 and not resources.SERVICE.filter(segs[0]):
+            with self.store.transaction():
+                key, _ = self.services.delete(segs[0])
+                self.subscriptions.remove_all("service", key)
+            return 200
+        raise errors.unknown_route()
+
+    def pkey_of(self, target: ResourcePath) -> str:
+        """The PKey a profile PATCH or DELETE addresses; anything else is a route Campaign has not."""
         segs = target.segments
         if len(segs) != 1 or target.count:
             raise errors.unknown_route()
         head = segs[0]
         if head.startswith("@"):
             return head
-        if head in FILTERS or head.startswith("by") or head == "metadata" or head in {
+        if resources.PROFILE.filter(head) or head.startswith("by") or head == "metadata" or head in {
                 f.name for f in self.fields(target.ext)}:
             raise errors.unknown_route()
         raise errors.malformed_pkey(head)
 
-    def _spec(self, name: str, ext: bool) -> FieldSpec:
-        return next(f for f in self.fields(ext) if f.name == name)
-
-    def _listing(self, target: Target, filters: list[str], field: str | None,
-                 params: dict[str, str]) -> tuple[str, Any]:
-        match, lookups = self._matcher(filters, params)
-        order = self._order(params.get("_order"), target.ext)
-        if target.count:
-            total = (self.store.count(NS, self.org, PROFILES) if match is None
-                     else len(self._filtered(match, lookups, ordered=False)))
-            return "count", {"count": total}
-        if match is None and not order:  # a plain page reads only its own profiles
-            rows: Any = _KeyedRows(self.store, self.org)
-        elif match is None:
-            rows = self.store.search(NS, self.org, PROFILES)
-        else:
-            rows = self._filtered(match, lookups, ordered=True)
-        line_count = _line_count(params.get("_lineCount"))
-        start = 0
-        if params.get("_lineStart"):
-            start = pkeys.line_start_offset(self.org, params["_lineStart"])
-            if start is None:
-                raise errors.generic(f"The '_lineStart' value '{params['_lineStart']}' is not one "
-                                     "this server returned; follow the 'next' href.")
-        if order:
-            rows = self._sorted(rows, order, target.api, target.ext)
-        page = rows[start:start + line_count]
-        content = [self.view(doc, target.api, target.ext) for doc in page]
-        if field is not None:
-            content = [row[field] for row in content]
-        more = start + line_count < len(rows)
-        big = (self.store.count(NS, self.org, PROFILES) > BIG_TABLE_THRESHOLD
-               and params.get("_forcePagination") != "true")
-        path = f"{self.base}/{target.api}/profile/" + "/".join(filters or ([field] if field else []))
-        kept = [(k, params[k]) for k in _filter_params(filters) if k in params]
-        if order:
-            kept.append(("_order", ",".join(f"{n} desc" if d else n for n, d in order)))
-        for k in ("_lineCount", "_forcePagination"):
-            if k in params:
-                kept.append((k, params[k]))
-        token = [("_lineStart", pkeys.line_start(self.org, start + line_count))] if more else []
-        body: dict[str, Any] = {"content": content,
-                                "count": {"href": f"{path}/_count?{_query(kept + token)}".rstrip("?")}}
-        if more and not big:
-            body["next"] = {"href": f"{path}?{_query(kept + token)}"}
-        body["serverSidePagination"] = True
-        return "list", body
-
-    def _filtered(self, match: Callable[[dict[str, Any]], bool], lookups: list[Lookup],
-                  ordered: bool) -> list[Any]:
-        """The profiles ``match`` accepts, found through the first filter's indexes."""
-        return self.store.find_any(NS, self.org, PROFILES, lookups, match, ordered=ordered)
-
-    def _matcher(self, filters: list[str], params: dict[str, str]
-                 ) -> tuple[Callable[[dict[str, Any]], bool] | None, list[Lookup]]:
-        """A predicate for the filters (None without filters), and the index lookups that find
-        a superset of what it accepts: those of the first filter (every filter must match)."""
-        tests = []
-        lookups: list[Lookup] = []
-        for name in filters:
-            if name == "byEmail":
-                email = params.get("email", "")
-                tests.append(lambda d, e=email: d.get("email", "") == e)
-                lookups = lookups or [(BY["email"], "==", email)]
-            elif name == "byText":
-                text = params.get("text", "")
-                kind = params.get("filterType")
-                if kind is not None and kind not in BYTEXT_FIELDS:
-                    raise errors.generic(f"The value '{kind}' is not valid for the 'filterType' parameter "
-                                         "of the 'byText' filter (firstName, lastName or email).")
-                names = (kind,) if kind else ("email", "lastName")
-                tests.append(lambda d, t=text, ns=names: any(d.get(n, "").startswith(t) for n in ns))
-                lookups = lookups or [(BY[n], "prefix", text) for n in names]
-        return ((lambda d: all(t(d) for t in tests)) if tests else None), lookups
-
-    def _order(self, raw: str | None, ext: bool) -> list[tuple[str, bool]]:
-        """``_order=email``, ``email desc`` (sent as ``email%20desc``), ``email asc``; also the
-        SDK's double-encoded ``email%2520desc``, which arrives as ``email%20desc``."""
-        if not raw:
-            return []
-        specs = {f.name: f for f in self.fields(ext)}
-        out = []
-        for part in raw.split(","):
-            m = re.fullmatch(r"\s*([A-Za-z0-9_]+)(?:(?:\s+|%20)(asc|desc))?\s*", part)
-            if not m:
-                raise errors.generic(f"The '_order' value '{raw}' is not a sortable property "
-                                     "optionally followed by ' desc'.")
-            name, direction = m.group(1), m.group(2)
-            spec = specs.get(name)
-            if spec is None:
-                raise errors.unknown_property(name)
-            if not spec.sortable:
-                raise errors.generic(f"The '{name}' property is not sortable (see 'sortable' in "
-                                     "resourceType/profile).")
-            out.append((name, direction == "desc"))
-        return out
-
-    def _sorted(self, rows: list[dict[str, Any]], order: list[tuple[str, bool]], api: str,
-                ext: bool) -> list[dict[str, Any]]:
-        for name, desc in reversed(order):  # stable sorts, last key first
-            spec = self._spec(name, ext)
-            rank = {v.name: i for i, v in enumerate(spec.values)}
-            rows = sorted(rows, key=lambda d: _sort_key(self._value(d, spec, api), rank), reverse=desc)
-        return rows
-
     # -- metadata ------------------------------------------------------------------------------
-    def metadata(self, api: str, ext: bool) -> dict[str, Any]:
-        return metadata.resource(self.fields(ext), self.base, api)
+    def metadata(self, api: str, ext: bool, resource: str = "profile") -> dict[str, Any]:
+        found = resources.RESOURCES.get(resource)
+        if found is None or (found.ext_only and not ext):
+            raise errors.unknown_route()
+        specs = self.fields(ext) if found is resources.PROFILE else found.fields
+        return metadata.resource(found, specs, self.base, api)
 
-    def filters_metadata(self, api: str) -> dict[str, Any]:
-        return metadata.filters(api)
+    def filters_metadata(self, api: str, resource: str = "profile") -> dict[str, Any]:
+        found = resources.RESOURCES.get(resource)
+        if found is None:
+            raise errors.unknown_route()
+        return metadata.filters(found, api)
 
     def resources(self, api: str) -> dict[str, Any]:
-        return metadata.resources(self.base, api)
-
-
-class _KeyedRows:
-    """The profiles in store order, read by key only where a page slices them."""
-
-    def __init__(self, store: Store, org: str):
-        self.store, self.org = store, org
-
-    def __len__(self) -> int:
-        return self.store.count(NS, self.org, PROFILES)
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        keys = self.store.keys(NS, self.org, PROFILES, window.start or 0, window.stop)
-        docs = (self.store.peek(NS, self.org, PROFILES, k) for k in keys)
-        return [d for d in docs if d is not None]
+        return metadata.resources(self.base, api, ext=api.endswith("Ext"))
 
 
 # -- pure helpers ------------------------------------------------------------------------------
@@ -455,30 +496,3 @@ def apply_values(doc: dict[str, Any], values: dict[str, Any], now: str) -> None:
         doc[name] = value
 
 
-def _sort_key(value: Any, rank: dict[str, int]) -> Any:
-    if rank and isinstance(value, str):
-        return (0, rank.get(value, -1))
-    if isinstance(value, bool):
-        return (0, int(value))
-    if isinstance(value, (int, float)):
-        return (0, value)
-    return (1, str(value))
-
-
-def _filter_params(filters: list[str]) -> list[str]:
-    out = []
-    for name in filters:
-        out += {"byEmail": ["email"], "byText": ["text", "filterType"]}[name]
-    return out
-
-
-def _query(pairs: list[tuple[str, str]]) -> str:
-    return urlencode(pairs, quote_via=quote, safe="@")
-
-
-def _line_count(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_LINE_COUNT
-    if not re.fullmatch(r"\d{1,9}", raw) or int(raw) < 1:
-        raise errors.generic(f"The '_lineCount' value '{raw}' is not a number of lines (an integer ≥ 1).")
-    return int(raw)

@@ -41,8 +41,10 @@ ERRORS: dict[int | str, Answer] = {
 }
 ANY_JSON = {"type": "object", "additionalProperties": True}
 DESCRIPTION = ("Resources after /campaign: profileAndServices/profile[/<PKEY>] (also profileAndServicesExt), "
-               "filters such as profile/byEmail?email=…, profile/byText?text=…, _count, _lineCount/_lineStart "
-               "paging, _order sorting, resourceType/profile metadata, <PKEY>/subscriptions, a .json suffix.")
+               "service[/<PKEY>], profile/<PKEY>/subscriptions/ and service/<PKEY>/subscriptions/[<PKEY>], "
+               "history/<PKEY>[/events/], profileAndServicesExt/orgUnitBase[/<PKEY>]; filters such as "
+               "profile/byEmail?email=…, service/byChannel?channel=…, _count, _lineCount/_lineStart paging, "
+               "_order sorting, resourceType/<resource> metadata, a .json suffix (docs/adobe-campaign.md).")
 
 
 def _op(summary: str, responses: dict) -> Operation:
@@ -50,16 +52,19 @@ def _op(summary: str, responses: dict) -> Operation:
 
 
 HANDLE = Operation(path_examples=EXAMPLES, methods={
-    "GET": _op("A profile (bare object), or a collection/filter ({content, count, next, serverSidePagination})",
+    "GET": _op("A profile, service, subscription, history or unit (bare object), or a collection/filter "
+               "({content, count, next, serverSidePagination})",
                {200: Answer("the resource", ANY_JSON)}),
-    "POST": Operation("Create a profile (201 + the full profile); subscribe (POST <PKEY>/subscriptions)",
+    "POST": Operation("Create a profile or a service (201 + the full record); subscribe (POST <PKEY>/subscriptions: "
+                      "201 + the subscription)",
                       description=DESCRIPTION, body={JSON: ANY_JSON}, path_examples=EXAMPLES,
-                      responses={200: Answer("done", ANY_JSON), 201: Answer("created: the full profile", ANY_JSON)}),
-    "PATCH": Operation("Update a profile's fields: 200 {PKey, href}", description=DESCRIPTION, body={JSON: ANY_JSON},
+                      responses={200: Answer("done", ANY_JSON), 201: Answer("created: the full record", ANY_JSON)}),
+    "PATCH": Operation("Update a profile's, a service's or a unit's fields: 200 {PKey, href}",
+                       description=DESCRIPTION, body={JSON: ANY_JSON},
                        path_examples=EXAMPLES, responses={200: Answer("updated", ANY_JSON)}),
     "PUT": Operation("PUT on a resource", description=DESCRIPTION, body={JSON: ANY_JSON}, path_examples=EXAMPLES,
                      responses={200: Answer("updated", ANY_JSON)}),
-    "DELETE": _op("Delete a profile (200), or a subscription (204)",
+    "DELETE": _op("Delete a profile or a service (200), or a subscription by its item href (204)",
                   {200: Answer("deleted", ANY_JSON), 204: Answer("subscription deleted", content_type=None)}),
 })
 OPERATIONS = {"adobe_campaign.handle": HANDLE}

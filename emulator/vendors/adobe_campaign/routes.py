@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 from werkzeug.routing import BaseConverter, ValidationError
 
+from ... import requestnotes
 from ...state import current_emulator
 from . import errors, model, paths
 from .errors import CampaignError, json_response
@@ -54,11 +55,11 @@ def handle(org: str, rest: str) -> Response:
         return _answer(campaign, target)
     except CampaignError as exc:
         if exc.unmatched:  # one catch-all route answers every path: tell the journal
-            g.emulator_unmatched = True
+            requestnotes.current().unmatched = True
         return exc.render()
 
 
-def _answer(campaign: model.Campaign, target: paths.Target) -> Response:
+def _answer(campaign: model.Campaign, target: paths.ResourcePath) -> Response:
     method = request.method
     if target.resource == "":
         if method != "GET":
@@ -67,26 +68,21 @@ def _answer(campaign: model.Campaign, target: paths.Target) -> Response:
     if target.resource == "resourceType":
         if method != "GET":
             raise errors.unknown_route()
-        if target.segments == ("profile",):
-            return json_response(campaign.metadata(target.api, target.ext))
-        if target.segments == ("profile", "filters"):
-            return json_response(campaign.filters_metadata(target.api))
+        if len(target.segments) == 1:
+            return json_response(campaign.metadata(target.api, target.ext, target.segments[0]))
+        if len(target.segments) == 2 and target.segments[1] == "filters":
+            return json_response(campaign.filters_metadata(target.api, target.segments[0]))
         raise errors.unknown_route()
     if method == "GET":
         _kind, body = campaign.collection(target, request.args.to_dict(flat=True))
         return json_response(body)
     if method == "POST":
-        if target.segments or target.count:
-            raise errors.unknown_route()
-        body = model.parse_body(request.get_data())
-        return json_response(campaign.create(body, target.api, target.ext), 201)
+        return json_response(campaign.post(target, model.parse_body(request.get_data())), 201)
     if method == "PATCH":
-        pkey = campaign.pkey_of(target)
-        body = model.parse_body(request.get_data())
-        return json_response(campaign.update(pkey, body, target.api, target.ext))
+        return json_response(campaign.patch(target, model.parse_body(request.get_data())))
     if method == "DELETE":
-        campaign.delete(campaign.pkey_of(target))
-        response = Response(b"", status=errors.status_line(200))
+        status = campaign.remove(target)
+        response = Response(b"", status=errors.status_line(status))
         del response.headers["Content-Type"]
         return response
     raise errors.unknown_route()

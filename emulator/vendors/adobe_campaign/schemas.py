@@ -16,11 +16,9 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, missing, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, missing
 
-from ...realism.settings import settings_schema
 from . import errors
-from .pkeys import PKEY_RE
 
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -53,6 +51,8 @@ class FieldSpec:
     custom: bool = False
     sub: tuple[FieldSpec, ...] = ()
     res_type: str = ""
+    #: the schema an enumeration's error names (``nms:recipient:gender``)
+    schema: str = "nms:recipient"
 
     @property
     def empty(self) -> Any:
@@ -174,7 +174,7 @@ PROFILE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("location", "item", sub=LOCATION, sortable=False, label="Location", res_type="item"),
     _s("middleName", 30, "Middle name"),
     _s("mobilePhone", 32, "Mobile phone"),
-    FieldSpec("orgUnit", "link", writable=False, sortable=False, ext_only=True, label="Organizational unit",
+    FieldSpec("orgUnit", "link", sortable=False, ext_only=True, label="Organizational unit",
               res_type="link"),
     _s("phone", 32, "Phone"),
     FieldSpec("postalAddress", "item", sub=POSTAL_ADDRESS, writable=False, sortable=False,
@@ -193,7 +193,7 @@ FIELDS_BY_NAME = {f.name: f for f in PROFILE_FIELDS}
 SERVER_MADE = ("PKey", "created", "lastModified", "cryptedId", "blackListAllLastModified") + tuple(
     ts for ts in BLACKLIST_FLAGS.values() if ts)
 #: derived on every read; a fixtures document may carry them (pasted from a GET), they are ignored
-DERIVED = ("age", "domain", "title", "href", "subscriptions", "postalAddress", "orgUnit", "geoUnit")
+DERIVED = ("age", "domain", "title", "href", "subscriptions", "postalAddress", "geoUnit")
 
 DEFAULT_THUMBNAIL = "/nl/img/thumbnails/defaultProfil.png"
 
@@ -286,7 +286,7 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
     if kind == "enum":
         if not isinstance(value, str) or value not in {v.name for v in spec.values}:
             raise ValidationError(errors.invalid_enum(value if isinstance(value, str) else _shown(value),
-                                                      name).message)
+                                                      name, spec.schema).message)
         return value
     if kind == "item":
         if not isinstance(value, dict):
@@ -299,7 +299,15 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
                 raise ValidationError(errors.unknown_property(key, name).message)
             out[key] = check_value(sub, sub_value)
         return out
+    if kind == "link" and spec.writable:
+        if not isinstance(value, dict) or not isinstance(value.get("PKey"), str):
+            raise ValidationError(wrong_type(name, value, 'a link: {"PKey": "<PKEY>"}, or null'))
+        return {"PKey": value["PKey"]}
     raise ValidationError(errors.read_only_property(name).message)  # links, collections
+
+
+def is_date(text: str) -> bool:
+    return _is_date(text)
 
 
 def _is_date(text: str) -> bool:
@@ -348,126 +356,29 @@ def write_schema(custom: tuple[FieldSpec, ...], ext: bool) -> Schema:
     return _Body.from_dict(declared, name="ProfileBody")()
 
 
-def first_error(body: dict[str, Any], messages: dict[str, Any]) -> errors.CampaignError:
+@lru_cache(maxsize=32)
+def body_schema(specs: tuple[FieldSpec, ...], name: str) -> Schema:
+    """The schema of a POST/PATCH body on a resource other than the profile; ``PKey`` is left
+    to the model, as for profiles."""
+    declared: dict[str, fields.Field] = {
+        spec.name: SpecField(spec) if spec.writable else ReadOnlyField(spec)
+        for spec in specs if spec.name != "PKey"}
+    return _Body.from_dict(declared, name=name)()
+
+
+def first_error(body: dict[str, Any], messages: dict[str, Any], resource: str = "profile") -> errors.CampaignError:
     """The error Campaign reports: the first bad property, in the order the client sent them."""
     for key in body:
         if key in messages:
             found = messages[key]
             text = found[0] if isinstance(found, list) else str(found)
             if text == "Unknown field.":
-                return errors.unknown_property(key)
+                return errors.unknown_property(key, resource)
             return errors.CampaignError(text, 500)
     return errors.generic("The request body is not valid.")  # pragma: no cover - defensive
 
 
-# -- fixtures (fixtures-format.md, key "adobe_campaign") ----------------------------------------
-
-class CustomFieldSchema(Schema):
-    """A ``cus*`` field of an organization's extended profile (the documented optional key)."""
-
-    class Meta:
-        unknown = RAISE
-
-    name = fields.String(required=True)
-    type = fields.String(required=True)
-    length = fields.Integer(load_default=None)
-    label = fields.String(load_default=None)
-
-    @validates_schema
-    def _check(self, data: dict[str, Any], **kw: Any) -> None:
-        if not re.fullmatch(r"cus[A-Za-z0-9_]+", data["name"]):
-            raise ValidationError("a custom field's name starts with 'cus' and has only letters, "
-                                  "digits and '_'", "name")
-        if data["type"] not in CUSTOM_TYPES:
-            raise ValidationError(f"one of: {', '.join(CUSTOM_TYPES)}", "type")
-        if data.get("length") is not None and (data["type"] != "string" or data["length"] < 1):
-            raise ValidationError("only a string field has a length (≥ 1)", "length")
-
-
 def specs_of(custom_fields: list[dict[str, Any]]) -> tuple[FieldSpec, ...]:
+    """The ``FieldSpec`` of an organization's declared ``cus*`` fields."""
     return tuple(custom_spec(c["name"], c["type"], c.get("length") or (255 if c["type"] == "string" else None),
                              c.get("label")) for c in custom_fields)
-
-
-def check_fixture_profile(profile: Any, custom: tuple[FieldSpec, ...]) -> dict[str, list[str]]:
-    """Errors of one fixtures profile, by key: the wire shape, with server-made values allowed
-    and derived ones (``age``, ``href``…) accepted and ignored."""
-    if not isinstance(profile, dict):
-        return {"_schema": ["a profile is a JSON object in the vendor's wire shape"]}
-    specs = {s.name: s for s in resource_fields(custom, ext=True)}
-    problems: dict[str, list[str]] = {}
-    for key, value in profile.items():
-        spec = specs.get(key)
-        if spec is None:
-            problems[key] = ["Unknown field." if not key.startswith("cus") else
-                             "Unknown field: declare it in the organization's custom_fields."]
-        elif key == "PKey":
-            if not isinstance(value, str) or not PKEY_RE.match(value):
-                problems[key] = ["a PKey is '@' followed by letters, digits, '-' or '_'"]
-        elif key in DERIVED:
-            continue
-        elif key == "cryptedId":
-            if not isinstance(value, str):
-                problems[key] = ["a cryptedId is a string"]
-        elif key in SERVER_MADE:
-            if not isinstance(value, str) or parse_datetime(value) is None:
-                problems[key] = ["expected Campaign's timestamp form '2019-09-26 11:49:48.817Z', or \"\""]
-        else:
-            try:
-                check_value(spec, value)
-            except ValidationError as exc:
-                problems[key] = [str(m) for m in exc.messages]
-    return problems
-
-
-class OrganizationSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    id = fields.String(required=True)
-    access_token = fields.String(load_default=None)
-    api_key = fields.String(load_default=None)
-    custom_fields = fields.List(fields.Nested(CustomFieldSchema), load_default=None)
-    profiles = fields.List(fields.Raw(), load_default=list)
-    #: optional realism settings (faults, daily_call_limit; emulator/realism/settings.py)
-    settings = fields.Nested(lambda: _settings_schema())
-
-    @validates_schema
-    def _check(self, data: dict[str, Any], **kw: Any) -> None:
-        if not re.fullmatch(r"[A-Za-z0-9@._~-]+", data["id"]) or data["id"].startswith("_"):
-            raise ValidationError("an organization id is a URL path segment: letters, digits, "
-                                  "'@', '.', '_', '~', '-', not starting with '_'", "id")
-        names = [c["name"] for c in data.get("custom_fields") or []]
-        if len(set(names)) != len(names):
-            raise ValidationError("custom field names must be unique", "custom_fields")
-        custom = specs_of(data.get("custom_fields") or [])
-        problems: dict[Any, Any] = {}
-        seen: set[str] = set()
-        for i, profile in enumerate(data.get("profiles") or []):
-            found = check_fixture_profile(profile, custom)
-            pkey = profile.get("PKey") if isinstance(profile, dict) else None
-            if isinstance(pkey, str):
-                if pkey in seen:
-                    found.setdefault("PKey", []).append("this PKey appears twice in the organization")
-                seen.add(pkey)
-            if found:
-                problems[i] = found
-        if problems:
-            raise ValidationError({"profiles": problems})
-
-
-class FixturesSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    organizations = fields.List(fields.Nested(OrganizationSchema), load_default=list)
-
-    @validates_schema
-    def _unique(self, data: dict[str, Any], **kw: Any) -> None:
-        ids = [o["id"] for o in data.get("organizations") or []]
-        if len(set(ids)) != len(ids):
-            raise ValidationError("an organization appears twice", "organizations")
-
-
-def _settings_schema() -> Schema:
-    return settings_schema("adobe_campaign", {}, fixtures=True)  # the generic keys only

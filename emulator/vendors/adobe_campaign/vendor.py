@@ -8,12 +8,16 @@ from flask import Blueprint, Request, Response
 from marshmallow import Schema
 
 from ..base import Vendor
-from . import errors, fixtures, model, routes
+from . import errors, fixtures, model, records, routes
+from .services import title as service_title
 from .openapi import ERRORS, OPERATIONS
-from .schemas import FixturesSchema
+from .fixtures_schema import FixturesSchema
 
 if TYPE_CHECKING:
     from ...state import Emulator
+
+#: subscribers named per service in the dashboard
+SUBSCRIBERS_SHOWN = 20
 
 _ORG_IN_PATH = re.compile(r"^/(?!_emulator(?:/|$))([^/]+)/campaign(?:/|$)")
 
@@ -41,6 +45,9 @@ class AdobeCampaign(Vendor):
     def fixtures_schema(self) -> Schema:
         return FixturesSchema()
 
+    def check_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
+        fixtures.check(emulator.store, data)
+
     def load_fixtures(self, emulator: Emulator, data: dict[str, Any]) -> None:
         with emulator.store.transaction():
             for organization in data.get("organizations") or []:
@@ -58,8 +65,45 @@ class AdobeCampaign(Vendor):
 
     def counts(self, emulator: Emulator) -> dict[str, int]:
         tenants = self.tenants(emulator)
+        store = emulator.store
         return {"tenants": len(tenants),
-                "profiles": sum(emulator.store.count(self.name, t, model.PROFILES) for t in tenants)}
+                "profiles": sum(store.count(self.name, t, records.PROFILES) for t in tenants),
+                "services": sum(store.count(self.name, t, records.SERVICES) for t in tenants),
+                "subscriptions": sum(store.count(self.name, t, records.SUBSCRIPTIONS) for t in tenants)}
+
+    # -- dashboard --------------------------------------------------------------------------------
+    def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
+        """The profile as ``profileAndServicesExt`` returns it (hrefs relative to the emulator),
+        and its subscriptions."""
+        doc = emulator.store.get(self.name, tenant, records.PROFILES, key)
+        if doc is None:
+            return None
+        campaign = model.Campaign(emulator.store, emulator.clock, tenant, f"/{tenant}/campaign")
+        items = []
+        for _, sub in campaign.subscriptions.of("profile", key):
+            service = emulator.store.peek(self.name, tenant, records.SERVICES, sub["service"]) or {}
+            items.append(f"{service_title(service)} · since {sub['created']}")
+        return {"key": key, "title": model.title(doc) or doc["PKey"],
+                "document": campaign.view(doc, "profileAndServicesExt", ext=True),
+                "related": [{"title": "Subscriptions", "items": items}]}
+
+    def tenant_related(self, emulator: Emulator, tenant: str) -> list[dict[str, Any]]:
+        """The organization's services, each with its subscribers (one pass over the
+        subscriptions; at most ``SUBSCRIBERS_SHOWN`` names per service)."""
+        store = emulator.store
+        subscribers: dict[str, list[str]] = {}
+        for sub in store.search(self.name, tenant, records.SUBSCRIPTIONS):
+            subscribers.setdefault(sub["service"], []).append(sub["subscriber"])
+        items = []
+        for service in store.search(self.name, tenant, records.SERVICES):
+            keys = subscribers.get(str(service.doc_id), [])
+            names = [model.title(store.peek(self.name, tenant, records.PROFILES, k) or {}) or k
+                     for k in keys[:SUBSCRIBERS_SHOWN]]
+            if len(keys) > SUBSCRIBERS_SHOWN:
+                names.append(f"… and {len(keys) - SUBSCRIBERS_SHOWN} more")
+            items.append({"title": f"{service_title(service)} · {len(keys)} subscriber"
+                                   f"{'' if len(keys) == 1 else 's'}", "details": names})
+        return [{"title": "Services", "items": items}]
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
         base = base_url.rstrip("/")
@@ -70,7 +114,7 @@ class AdobeCampaign(Vendor):
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
         match = _ORG_IN_PATH.match(request.path)
-        if match and model.organization(emulator.store, match.group(1)) is not None:
+        if match and records.organization(emulator.store, match.group(1)) is not None:
             return match.group(1)
         return None
 

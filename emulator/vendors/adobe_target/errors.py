@@ -5,6 +5,8 @@ Target has two front doors with two error styles (vendor-apis.md §2, §3.3, §5
 * the mbox edge (``/m2/<client>/…``: single update, batch update, batch status) answers in the
   same ``<response>`` XML as its successes, with ``<success>false</success>`` and a message
   (the legacy batch docs: "success=false with a detailed message, and batchStatus empty");
+* the Delivery API (``/rest/v1/delivery``) answers every error in its spec's ``UnexpectedError``
+  JSON, ``{"status": <int>, "message": "<text>"}`` (§2.3);
 * the profile service (``/rest/v1/profiles/…``) answers an unknown profile with the documented
   JSON 404 bodies, verbatim, and everything else (bad client code, auth, quota) with an
   XStream-style XML body whose root is ``com.adobe.tnt.profileservice.crud.ResponseErrorBody``
@@ -29,6 +31,7 @@ BATCH_SUBMIT = "batch"     # <response><success>false</success><batchStatus></ba
 BATCH_STATUS = "status"    # <response><success>false</success><message>…
 PROFILE_SERVICE = "profile_service"  # <com.adobe.tnt.profileservice.crud.ResponseErrorBody>
 NOT_FOUND_JSON = "not_found_json"    # {"status":404,"message":…}
+DELIVERY = "delivery"                # {"status":…,"message":…}, every status
 
 ERROR_BODY_ROOT = "com.adobe.tnt.profileservice.crud.ResponseErrorBody"
 
@@ -49,6 +52,8 @@ class TargetError(Exception):
 
 
 def style_for_path(path: str) -> str:
+    if path == "/rest/v1/delivery":
+        return DELIVERY
     if path.startswith("/rest/"):
         return PROFILE_SERVICE
     if path.endswith("/batchUpdate"):
@@ -74,7 +79,7 @@ def not_found_marketing_cloud_visitor(client: str, ecid: str) -> TargetError:
 
 
 def render(status: int, message: str, style: str, headers: dict | None = None) -> Response:
-    if style == NOT_FOUND_JSON:
+    if style in (NOT_FOUND_JSON, DELIVERY):
         body = json.dumps({"status": status, "message": message}, ensure_ascii=False, separators=(",", ":"))
         response = Response(body, status=status, content_type=JSON)
     elif style == PROFILE_SERVICE:

@@ -18,8 +18,11 @@ def load_client(model: TargetModel, client: Doc) -> None:
     now = model.clock.now()
     settings = {"code": code, "profile_api_token": client["profile_api_token"],
                 "daily_call_limit": client["daily_call_limit"],
-                "propagation_delay": client["propagation_delay"]}
+                "propagation_delay": client["propagation_delay"], "organization_id": client["organization_id"]}
     with model.store.transaction():
+        holder = model.client_for_organization(client["organization_id"]) if client["organization_id"] else None
+        if holder is not None and holder["code"] != code:  # an organization names one client: it moves here
+            model.put(holder["code"], SETTINGS, CLIENT_KEY, {**holder, "organization_id": None})
         model.put(code, SETTINGS, CLIENT_KEY, settings)
         for item in client["profiles"]:
             _load_profile(model, code, item, now)
@@ -82,15 +85,17 @@ def export_clients(model: TargetModel) -> list[Doc]:
             if settings is None:
                 continue
             delay = settings["propagation_delay"]
-            clients.append({
+            client: Doc = {
                 "code": code,
                 "profile_api_token": settings["profile_api_token"],
                 "daily_call_limit": settings["daily_call_limit"],
                 "propagation_delay": int(delay) if float(delay).is_integer() else delay,
-                "profiles": [export_profile(fold(doc, now))
-                             for doc in model.store.search(VENDOR, code, PROFILES)],
-                "batches": [dict(doc) for doc in model.store.search(VENDOR, code, BATCHES)],
-            })
+            }
+            if settings.get("organization_id"):  # declared in fixtures, or learned from a delivery call
+                client["organization_id"] = settings["organization_id"]
+            client["profiles"] = [export_profile(fold(doc, now)) for doc in model.store.search(VENDOR, code, PROFILES)]
+            client["batches"] = [dict(doc) for doc in model.store.search(VENDOR, code, BATCHES)]
+            clients.append(client)
     return clients
 
 

@@ -27,7 +27,6 @@ import hmac
 import math
 import secrets
 from datetime import datetime, timedelta, timezone
-from typing import Any
 from urllib.parse import unquote_plus
 
 from ...clock import Clock
@@ -38,6 +37,7 @@ from .errors import (TargetError, not_found_marketing_cloud_visitor, not_found_m
                      not_found_third_party)
 from .schemas import third_party_id_problem
 from .settings import VENDOR
+from ...jsondoc import Doc
 
 SETTINGS, CLIENT_KEY = "settings", "client"
 PROFILES = "profiles"
@@ -49,7 +49,6 @@ QUOTA = "quota"
 BATCH_RETENTION = timedelta(hours=24)  # legacy docs: statuses kept at most 24 hours
 QUOTA_WINDOW_MINUTES = 24 * 60
 
-Doc = dict[str, Any]
 
 
 def stamp(instant: datetime) -> str:
@@ -129,6 +128,22 @@ class TargetModel:
             raise TargetError(400, f"Invalid client code: {code}")
         return settings
 
+    def client_for_organization(self, org: str) -> Doc | None:
+        """The client whose ``organization_id`` is ``org`` (a scan of the clients: there are few)."""
+        for code in self.store.tenants(VENDOR):
+            settings = self.peek(code, SETTINGS, CLIENT_KEY)
+            if settings is not None and settings.get("organization_id") == org:
+                return settings
+        return None
+
+    def learn_organization(self, settings: Doc, org: str) -> None:
+        """A client that declares no organization takes the one a delivery call names beside it,
+        unless another client has it: the SDKs' later calls name only the organization."""
+        if settings.get("organization_id") or self.client_for_organization(org) is not None:
+            return
+        with self.store.transaction():
+            self.put(settings["code"], SETTINGS, CLIENT_KEY, {**settings, "organization_id": org})
+
     @staticmethod
     def check_auth(settings: Doc, authorization: str | None) -> None:
         """Profile API authentication (§3.4): off unless the client has a token."""
@@ -145,8 +160,8 @@ class TargetModel:
     def count_call(self, settings: Doc, kind: str) -> None:
         """The per-client quota (1,000,000 calls per rolling 24 hours at Adobe), when switched on.
 
-        ``kind`` is ``update`` (single profile update API) or ``fetch`` (profile fetch API); each
-        has its own count. Refused calls are not counted.
+        ``kind`` is ``update`` (single profile update API), ``fetch`` (profile fetch API) or
+        ``delivery`` (Delivery API); each has its own count. Refused calls are not counted.
         """
         limit = settings.get("daily_call_limit")
         if not limit:
@@ -159,7 +174,7 @@ class TargetModel:
             buckets = {int(k): v for k, v in doc["buckets"].items() if int(k) > minute - QUOTA_WINDOW_MINUTES}
             if sum(buckets.values()) >= limit:
                 retry = max(1, math.ceil((min(buckets) + QUOTA_WINDOW_MINUTES) * 60 - now))
-                api = "profile update" if kind == "update" else "profile fetch"
+                api = {"update": "profile update", "fetch": "profile fetch", "delivery": "delivery"}[kind]
                 raise TargetError(429, f"Limit of {limit} {api} API calls per 24 hours reached for client {code}; "
                                        f"the next call will succeed in {retry} seconds",
                                   headers={"Retry-After": str(retry)})
@@ -237,12 +252,12 @@ class TargetModel:
                 tnt_id = found["tntId"] if found else None
             if tnt_id is None:
                 return None
-            self._apply(settings, tnt_id, {k: v for k, v in attributes.items() if v != ""},
+            self.apply_values(settings, tnt_id, {k: v for k, v in attributes.items() if v != ""},
                         third_party_id, now)
             return tnt_id
 
-    def _apply(self, settings: Doc, tnt_id: str, attributes: dict[str, str], third_party_id: str | None,
-               now: datetime) -> None:
+    def apply_values(self, settings: Doc, tnt_id: str, attributes: dict[str, str], third_party_id: str | None,
+                     now: datetime) -> None:
         """Write attribute values (and a thirdPartyId link) to a known profile, at once or pending."""
         code = settings["code"]
         profile = fold(self.get(code, PROFILES, tnt_id), now)
@@ -288,7 +303,7 @@ class TargetModel:
             raise EmulatorError(f"no Adobe Target client with code {code!r} (seed it under adobe_target.clients)", 404)
         now = self.clock.now()
         with self.store.transaction():
-            tnt_id = data.get("tntId") or self._fresh_tnt_id(code)
+            tnt_id = data.get("tntId") or self.fresh_tnt_id(code)
             if self.store.exists(VENDOR, code, PROFILES, tnt_id):
                 raise EmulatorError(f"client {code} already has a visitor with tntId {tnt_id}", 409)
             third = data.get("thirdPartyId")
@@ -308,7 +323,7 @@ class TargetModel:
                 self.put(code, MCIDS, ecid, {"tntId": tnt_id})
         return {k: v for k, v in profile.items() if v is not None or k == "thirdPartyId"}
 
-    def _fresh_tnt_id(self, code: str) -> str:
+    def fresh_tnt_id(self, code: str) -> str:
         while True:
             tnt_id = new_tnt_id()
             if not self.store.exists(VENDOR, code, PROFILES, tnt_id):
@@ -350,7 +365,7 @@ class TargetModel:
                     found = self.by_third_party_id(code, ident, now)
                     tnt_id = found["tntId"] if found else None
                 if tnt_id is not None:
-                    self._apply(settings, tnt_id, values, None, now)
+                    self.apply_values(settings, tnt_id, values, None, now)
                 elif version == 1:
                     counts["profilesNotFound"] += 1
                     continue
@@ -365,7 +380,7 @@ class TargetModel:
     def _create_from_batch(self, code: str, id_column: str, ident: str, values: dict[str, str],
                            visible_at: datetime, delay: float) -> None:
         at = stamp(visible_at)
-        tnt_id = ident if id_column == "pcId" else self._fresh_tnt_id(code)
+        tnt_id = ident if id_column == "pcId" else self.fresh_tnt_id(code)
         profile: Doc = {"tntId": tnt_id, "thirdPartyId": ident if id_column == "thirdPartyId" else None,
                         "marketingCloudVisitorId": None, "modifiedAt": at,
                         "profileAttributes": {k: {"value": v, "modifiedAt": at} for k, v in values.items()}}

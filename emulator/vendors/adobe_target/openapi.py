@@ -1,11 +1,12 @@
 """Adobe Target's routes for the OpenAPI document (``emulator/openapi.py``): the mbox edge
 (``/m2/<client>/…``) answers ``<response>`` XML, errors included; the profile service
 (``/rest/v1/profiles/…``) answers JSON, its 404s as documented JSON and its other errors as
-XStream-style XML (``errors.py``)."""
+XStream-style XML (``errors.py``); the Delivery API (``/rest/v1/delivery``) answers JSON, its
+errors as ``{"status", "message"}``."""
 from __future__ import annotations
 
 from ...openapi import Answer, Operation
-from .schemas import VisitorSchema
+from .schemas import DeliveryQuerySchema, DeliveryRequestSchema, VisitorSchema
 
 XML = "application/xml"
 JSON = "application/json"
@@ -39,6 +40,32 @@ FETCH_ERRORS: dict[int | str, Answer] = {
     404: Answer("no such profile (the documented JSON body)", NOT_FOUND),
     429: xml("over the daily quota (ResponseErrorBody XML)"),
 }
+UNEXPECTED_ERROR = {"type": "object", "required": ["status", "message"],
+                    "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}}
+MBOX_ANSWER = {"type": "object", "properties": {"index": {"type": "integer"}, "name": {"type": "string"}}}
+SECTION_ANSWER = {"type": "object", "properties": {
+    "pageLoad": {"type": "object"}, "views": {"type": "array", "items": {"type": "object"}},
+    "mboxes": {"type": "array", "items": MBOX_ANSWER}}}
+DELIVERY_RESPONSE = {"type": "object", "required": ["status", "requestId", "client", "id", "edgeHost"], "properties": {
+    "status": {"type": "integer", "example": 200}, "requestId": {"type": "string"},
+    "client": {"type": "string", "example": "demo"},
+    "id": {"type": "object", "properties": {
+        "tntId": {"type": "string", "example": "d359234570e04f14e1faeeba02d6ab9914e.28_7"},
+        "thirdPartyId": {"type": "string"}, "marketingCloudVisitorId": {"type": "string"},
+        "customerIds": {"type": "array", "items": {"type": "object"}}}},
+    "edgeHost": {"type": "string", "example": "mboxedge28.tt.omtrdc.net"},
+    "execute": SECTION_ANSWER, "prefetch": SECTION_ANSWER}}
+DELIVERY = Operation(
+    "Delivery API: Target sees the visitor and stores its profileParameters (no activities: mboxes "
+    "come back without content)",
+    description="The client is named by ?client=, else the Host <client>.tt.omtrdc.net, else ?imsOrgId= "
+                "(a client's organization_id). No authentication.",
+    query=DeliveryQuerySchema, body={JSON: DeliveryRequestSchema}, body_required=True,
+    responses={200: Answer("the visitor's ids, its edge host and every mbox without content", DELIVERY_RESPONSE),
+               204: Answer("context.beacon was true", None, content_type=None),
+               400: Answer("a validation error, an unknown client or organization", UNEXPECTED_ERROR),
+               405: Answer("a method other than POST", UNEXPECTED_ERROR),
+               429: Answer("over the client's daily_call_limit (Retry-After)", UNEXPECTED_ERROR)})
 FORM = "application/x-www-form-urlencoded"
 PROFILE_PARAMS = {"type": "object", "additionalProperties": {"type": "string"},
                   "description": "mboxPC or mbox3rdPartyId, and profile.<name>=<value> parameters"}
@@ -63,6 +90,7 @@ OPERATIONS: dict[str, Operation] = {
                                                       path_examples=EXAMPLES),
     "adobe_target.fetch_by_marketing_cloud_visitor_id": Operation(
         "Fetch a profile by marketingCloudVisitorId (ECID)", responses=FETCH_ERRORS, path_examples=EXAMPLES),
+    "adobe_target.deliver": DELIVERY,
     "adobe_target.create_visitor": Operation(
         "Emulator only: Target sees a new visitor (answers its tntId)", body={JSON: VisitorSchema},
         path_examples=EXAMPLES, responses={201: Answer("the new visitor", {"type": "object"}),

@@ -1,28 +1,37 @@
 """Adobe Target's HTTP surface: the mbox edge (``/m2/<client>/…``), the profile fetch API
-(``/rest/v1/profiles/…``) and the emulator's own visitor call. Thin: each view resolves the
+(``/rest/v1/profiles/…``), the Delivery API (``/rest/v1/delivery``) and the emulator's own
+visitor call. Thin: each view resolves the
 client, checks size and auth, reads the parameters and hands over to ``model.py``.
 """
 from __future__ import annotations
 
 import json
 import logging
+import re
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Request, Response, g, jsonify, request
+from flask import Blueprint, Request, Response, jsonify, request
 from marshmallow import ValidationError
 
+from ... import jsoninput, requestnotes
 from ...errors import EmulatorError, flatten_messages
 from ...state import current_emulator
-from .errors import JSON, XML, TargetError, style_for_path
+from .delivery import Delivery
+from .errors import DELIVERY, JSON, XML, TargetError, style_for_path
+from ...jsondoc import Doc
 from .model import VENDOR, TargetModel
-from .schemas import VisitorSchema, third_party_id_problem
+from .schemas import DeliveryQuerySchema, DeliveryRequestSchema, VisitorSchema, third_party_id_problem
 
 log = logging.getLogger(__name__)
 
 HOST_SUFFIX = ".tt.omtrdc.net"
+#: cluster hosts (``mboxedge28.tt.omtrdc.net``) name no client
+EDGE_HOST = re.compile(r"^mboxedge\d*$")
 
 blueprint = Blueprint("adobe_target", __name__)
+#: built once: a DeliveryRequestSchema costs as much to build as to load, and loading is reentrant
+DELIVERY_QUERY, DELIVERY_REQUEST = DeliveryQuerySchema(), DeliveryRequestSchema()
 
 UPDATE_SUCCESS = ("<response>\n"
                   "    <success>true</success>\n"
@@ -38,14 +47,16 @@ def model() -> TargetModel:
 
 def client_code(req: Request, path_client: str | None = None) -> str | None:
     """The client code a request addresses: the ``/m2/<client>/`` segment, else ``?client=``,
-    else the Host ``<client>.tt.omtrdc.net`` (so a client only swaps its base URL)."""
+    else the Host ``<client>.tt.omtrdc.net`` (so a client only swaps its base URL), never a
+    cluster host ``mboxedge<N>.tt.omtrdc.net``."""
     if path_client:
         return path_client
     if req.args.get("client"):
         return req.args["client"]
     host = req.host.rsplit(":", 1)[0].lower() if req.host else ""
     if host.endswith(HOST_SUFFIX) and len(host) > len(HOST_SUFFIX):
-        return host[: -len(HOST_SUFFIX)]
+        sub = host[: -len(HOST_SUFFIX)]
+        return None if EDGE_HOST.match(sub) else sub
     return None
 
 
@@ -116,8 +127,9 @@ def update(client: str) -> Response:
     tnt_id = m.update_profile(settings, mbox_pc, third, attributes)
     if tnt_id is None:
         ident = mbox_pc or third
-        g.emulator_note = f"visitor {ident} unknown to Target: nothing created (update-only)"
-        log.warning("adobe_target client %s: %s", settings["code"], g.emulator_note)
+        note = f"visitor {ident} unknown to Target: nothing created (update-only)"
+        requestnotes.current().add(note)
+        log.warning("adobe_target client %s: %s", settings["code"], note)
     return xml(UPDATE_SUCCESS)
 
 
@@ -184,6 +196,76 @@ def fetch_by_marketing_cloud_visitor_id(ecid: str) -> Response:
     return _fetch("marketingCloudVisitorId", ecid)
 
 
+# -- Delivery API (§2.3) -----------------------------------------------------------------------------
+@blueprint.post("/rest/v1/delivery")
+def deliver() -> Response:
+    """A page or mbox request: Target sees the visitor, stores its profileParameters and answers
+    every mbox without content. No token: "There is no authentication for Target Delivery APIs"."""
+    m = model()
+    settings = delivery_client(m, request, learn=True)
+    try:
+        DELIVERY_QUERY.load(request.args.to_dict())
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    body = _json_body()
+    try:
+        data = DELIVERY_REQUEST.load(body)
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    m.count_call(settings, "delivery")
+    answer, note = Delivery(m).deliver(settings, data)
+    requestnotes.current().add(note)
+    if data["context"].get("beacon"):
+        return Response(status=204)
+    return Response(json.dumps(answer, ensure_ascii=False, separators=(",", ":")), content_type=JSON)
+
+
+def _json_body() -> dict:
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError:
+        raise TargetError(400, "Invalid request: the body is not valid JSON", DELIVERY) from None
+    if not isinstance(body, dict):
+        raise TargetError(400, "Invalid request: the body must be a JSON object (a DeliveryRequest)", DELIVERY)
+    try:  # a "\ud800" escape parses to a string no UTF-8 answer, journal or export could hold
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise TargetError(400, "Invalid request: the body is not valid JSON (a lone UTF-16 surrogate escape)",
+                          DELIVERY) from None
+    return body
+
+
+def invalid(exc: ValidationError) -> TargetError:
+    """The first problem of a body or query, as one Delivery API validation message."""
+    problems = flatten_messages(exc.messages)
+    where = next(iter(problems))
+    return TargetError(400, f"Invalid request: {where}: {' '.join(problems[where])}", DELIVERY)
+
+
+def delivery_client(m: TargetModel, req: Request, learn: bool = False) -> Doc:
+    """The client a delivery call names: ``client=``, else the Host ``<client>.tt.omtrdc.net``
+    (never ``mboxedge<N>``), else the ``imsOrgId`` a client declares or has learned. With
+    ``learn``, a call that names a client and an organization no client has teaches the client
+    its organization (the SDKs' first call), so the SDKs' later calls, which name only the
+    organization, find it."""
+    code = client_code(req)
+    org = req.args.get("imsOrgId") or None
+    if code:
+        settings = m.client(code)
+        if settings is None:
+            raise TargetError(400, f"Invalid request: Invalid client - {code}", DELIVERY)
+        if learn and org:
+            m.learn_organization(settings, org)
+        return settings
+    if org:
+        settings = m.client_for_organization(org)
+        if settings is None:
+            raise TargetError(400, f"Invalid request: Invalid imsOrg -  {org}", DELIVERY)
+        return settings
+    raise TargetError(400, "Invalid request: no client: send ?client=<client>, the Host <client>.tt.omtrdc.net "
+                           "or ?imsOrgId=<org>", DELIVERY)
+
+
 # -- emulator only: Target sees a visitor on a page ------------------------------------------------
 @blueprint.post("/_emulator/adobe_target/<client>/visitors")
 def create_visitor(client: str) -> Response:
@@ -191,9 +273,9 @@ def create_visitor(client: str) -> Response:
     body: object = {}
     if request.get_data():
         try:
-            body = json.loads(request.get_data())
-        except ValueError:
-            raise EmulatorError("the request body is not valid JSON") from None
+            body = jsoninput.loads(request.get_data())
+        except jsoninput.JsonInputError as exc:
+            raise EmulatorError(f"the request body is not valid JSON: {exc.reason}") from None
     if not isinstance(body, dict):
         raise EmulatorError("the request body must be a JSON object")
     try:

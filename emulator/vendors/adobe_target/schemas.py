@@ -1,8 +1,10 @@
-"""Marshmallow schemas: the ``adobe_target`` fixtures section and the emulator's visitor call.
+"""Marshmallow schemas: the ``adobe_target`` fixtures section, the emulator's visitor call and
+the Delivery API's request (vendor-apis.md §2.3).
 
-Every schema raises on unknown keys, so ``POST /_emulator/seed`` names a misspelt key. The
-wire formats of Target itself (query parameters, batch files, XML answers) are not JSON
-documents and are parsed and written in ``model.py`` and ``routes.py``.
+Every fixtures schema raises on unknown keys, so ``POST /_emulator/seed`` names a misspelt key.
+The delivery schemas let unknown keys through unread (telemetry, analytics, trace: what only
+activities use). The other wire formats of Target (query parameters, batch files, XML answers)
+are not JSON documents and are parsed and written in ``model.py`` and ``routes.py``.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ...realism.settings import settings_schema
 from .settings import SETTINGS_FIELDS, VENDOR
@@ -125,6 +127,9 @@ class ClientSchema(_Strict):
                                       validate=validate.Range(min=1))
     #: optional: seconds before an update shows in fetches (default 0: at once)
     propagation_delay = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=7 * 24 * 3600))
+    #: optional: the IMS organization (``…@AdobeOrg``) that names this client in delivery calls
+    #: sent with ``imsOrgId`` only (the SDKs' calls to ``mboxedge<N>.tt.omtrdc.net``)
+    organization_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=128))
     profiles = fields.List(fields.Nested(ProfileSchema), load_default=list)
     batches = fields.List(fields.Nested(BatchSchema), load_default=list)
     #: optional realism settings (faults, size limits; emulator/realism/settings.py)
@@ -154,6 +159,9 @@ class FixturesSchema(_Strict):
         codes = [c["code"] for c in data.get("clients", [])]
         if len(codes) != len(set(codes)):
             raise ValidationError("Two clients have the same code.", "clients")
+        orgs = [c["organization_id"] for c in data.get("clients", []) if c.get("organization_id")]
+        if len(orgs) != len(set(orgs)):
+            raise ValidationError("Two clients have the same organization_id.", "clients")
 
 
 class VisitorSchema(_Strict):
@@ -164,6 +172,164 @@ class VisitorSchema(_Strict):
     marketingCloudVisitorId = fields.String(validate=validate.Length(min=1, max=128))
     profileAttributes = fields.Dict(keys=fields.String(validate=_attribute_name), values=fields.String(),
                                     load_default=dict)
+
+
+# -- the Delivery API request (§2.3; Adobe's OpenAPI spec, DeliveryRequest and its parts) ---------------
+class _Lenient(Schema):
+    """Delivery bodies carry many keys only activities use (telemetry, analytics, trace, …): the
+    emulator reads the ones it needs and lets the others through unread."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+#: ``tntId``: "should not contain a '.' (dot) unless the dot delimits the location hint"
+TNT_ID = re.compile(r"^[^.]{1,128}$|^[^.]+\.\d+_\d+$")
+#: ``sessionId``: "any printable string except a space, ?, or /", 1-128 characters
+SESSION_ID = re.compile(r"^[^\s?/\x00-\x1f\x7f]{1,128}$")
+RESERVED_MBOX_PARAMETERS = ("orderId", "orderTotal", "productPurchasedIds")
+MAX_ENTRIES = 50
+
+
+def _parameters(reserved: tuple[str, ...] = ()) -> fields.Dict:
+    """``parameters``/``profileParameters``: at most 50 names, each not blank, ≤128 characters and
+    not starting with ``profile.``; each value a string of ≤5000 characters."""
+
+    def name(value: str) -> None:
+        if not value.strip():
+            raise ValidationError("A parameter name must not be blank.")
+        if len(value) > 128:
+            raise ValidationError("A parameter name is at most 128 characters.")
+        if value.startswith("profile."):
+            raise ValidationError(f"A parameter name should not start with 'profile.': send '{value[8:]}' "
+                                  "in profileParameters.")
+        if value in reserved:
+            raise ValidationError(f"'{value}' is not allowed as an mbox parameter name: send it in 'order'.")
+
+    return fields.Dict(keys=fields.String(validate=name),
+                       values=fields.String(validate=validate.Length(max=5000)),
+                       validate=validate.Length(max=MAX_ENTRIES, error="At most 50 entries."))
+
+
+class CustomerIdSchema(_Lenient):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    integrationCode = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    authenticatedState = fields.String(required=True,
+                                       validate=validate.OneOf(["unknown", "authenticated", "logged_out"]))
+
+
+class VisitorIdSchema(_Lenient):
+    tntId = fields.String(validate=validate.Regexp(
+        TNT_ID, error="A tntId is 1-128 characters with no '.' except the one before its location hint "
+                      "(<id>.<cluster>_<n>)."))
+    thirdPartyId = fields.String(validate=[validate.Length(max=128), _third_party_id])
+    marketingCloudVisitorId = fields.String(validate=validate.Length(min=1, max=128))
+    customerIds = fields.List(fields.Nested(CustomerIdSchema), validate=validate.Length(max=MAX_ENTRIES))
+
+    @validates_schema
+    def _customer_ids_need_ecid(self, data: dict, **kwargs: Any) -> None:
+        if data.get("customerIds") and not data.get("marketingCloudVisitorId"):
+            raise ValidationError("customerIds need a marketingCloudVisitorId.", "customerIds")
+
+
+class AddressSchema(_Lenient):
+    url = fields.String()
+    referringUrl = fields.String()
+
+
+class ContextSchema(_Lenient):
+    channel = fields.String(required=True, validate=validate.OneOf(["web", "mobile"]))
+    address = fields.Nested(AddressSchema)
+    userAgent = fields.String()
+    timeOffsetInMinutes = fields.Float()
+    beacon = fields.Boolean()
+
+
+class RequestDetailsSchema(_Lenient):
+    """``RequestDetails``: a page load; the base of an mbox."""
+
+    address = fields.Nested(AddressSchema)
+    parameters = _parameters()
+    profileParameters = _parameters()
+    order = fields.Dict()
+    product = fields.Dict()
+
+
+def _mbox_name(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("An mbox name must not be blank.")
+    if value.endswith("-clicked"):
+        raise ValidationError("An mbox name must not end with '-clicked'.")
+
+
+class MboxRequestSchema(RequestDetailsSchema):
+    index = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    name = fields.String(required=True, validate=[validate.Length(max=250), _mbox_name])
+    parameters = _parameters(RESERVED_MBOX_PARAMETERS)
+
+
+def _mboxes() -> fields.List:
+    return fields.List(fields.Nested(MboxRequestSchema), validate=validate.Length(
+        max=MAX_ENTRIES, error="At most 50 mboxes."))
+
+
+class _Mboxes(_Lenient):
+    @validates_schema
+    def _unique_indexes(self, data: dict, **kwargs: Any) -> None:
+        indexes = [m["index"] for m in data.get("mboxes") or []]
+        if len(indexes) != len(set(indexes)):
+            raise ValidationError("Each mbox index must be unique in its list.", "mboxes")
+
+
+class ExecuteSchema(_Mboxes):
+    pageLoad = fields.Nested(RequestDetailsSchema)
+    mboxes = _mboxes()
+
+
+class ViewRequestSchema(RequestDetailsSchema):
+    name = fields.String(validate=validate.Length(max=128))
+    key = fields.String(validate=validate.Length(max=512))
+
+
+class PrefetchSchema(_Mboxes):
+    views = fields.List(fields.Nested(ViewRequestSchema))
+    pageLoad = fields.Nested(RequestDetailsSchema)
+    mboxes = _mboxes()
+
+
+class PropertySchema(_Lenient):
+    token = fields.String()
+
+
+class DeliveryRequestSchema(_Lenient):
+    """The body of ``POST /rest/v1/delivery``: only ``context`` is required."""
+
+    requestId = fields.String(validate=validate.Length(min=1, max=128))
+    impressionId = fields.String()
+    id = fields.Nested(VisitorIdSchema)
+    environmentId = fields.Integer()
+    property = fields.Nested(PropertySchema)
+    context = fields.Nested(ContextSchema, required=True)
+    execute = fields.Nested(ExecuteSchema)
+    prefetch = fields.Nested(PrefetchSchema)
+    notifications = fields.List(fields.Dict())
+    experienceCloud = fields.Dict()
+    trace = fields.Dict()
+    telemetry = fields.Dict()
+    qaMode = fields.Dict()
+    preview = fields.Dict()
+
+
+class DeliveryQuerySchema(_Lenient):
+    """The query string: ``client`` as the docs and at.js send it, ``imsOrgId`` as the OpenAPI spec
+    and the SDKs send it; ``sessionId`` routes the visitor to its edge node; ``version`` is at.js's."""
+
+    client = fields.String(metadata={"description": "the client code (docs, at.js)", "example": "demo"})
+    imsOrgId = fields.String(metadata={"description": "the IMS organization (spec, SDKs)"})
+    sessionId = fields.String(validate=validate.Regexp(
+        SESSION_ID, error="1-128 printable characters, no space, '?' or '/'."),
+        metadata={"description": "1-128 printable characters, no space, ? or /", "example": "s1"})
+    version = fields.String(metadata={"description": "the version of at.js"})
 
 
 def _settings_schema() -> Any:

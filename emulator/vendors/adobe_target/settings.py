@@ -17,7 +17,8 @@ POST_LIMIT = 60 * 1024        # bytes of query plus body on POST (§2.1)
 SETTINGS_FIELDS = {
     "daily_call_limit": Setting(
         mf.Integer(strict=True, allow_none=True, validate=validate.Range(min=1)), None,
-        "profile update and profile fetch calls per rolling 24 hours, each (Adobe: 1,000,000); "
+        "profile update, profile fetch and delivery calls per rolling 24 hours, each (Adobe: 1,000,000 "
+        "updates); "
         "over it: 429 with Retry-After", vendor_stored=True),
     "propagation_delay": Setting(
         mf.Float(validate=validate.Range(min=0, max=7 * 24 * 3600)), 0.0,

@@ -27,7 +27,7 @@ class AdobeTargetVendor(Vendor):
     title = "Adobe Target"
     #: suffix of the real hosts ``<client>.tt.omtrdc.net`` (and ``mboxedgeNN.tt.omtrdc.net``)
     hostnames = ("tt.omtrdc.net",)
-    path_pattern = re.compile(r"^/(m2|rest/v1/profiles)(/|$)")
+    path_pattern = re.compile(r"^/(m2|rest/v1/profiles|rest/v1/delivery)(/|$)")
     servers = ({"url": "https://{clientCode}.tt.omtrdc.net", "description": "Adobe Target (the real API)",
                 "variables": {"clientCode": {"default": "demo", "description": "your Target client code"}}},)
     security_schemes = {"targetProfileToken": {
@@ -88,7 +88,7 @@ class AdobeTargetVendor(Vendor):
     def fault_response(self, request: Request, kind: str, status: int | None = None,
                        message: str | None = None) -> Response:
         """Target's error in the style of the endpoint asked (the mbox edge's ``<response>``
-        XML, the profile service's error XML), with the status's reason phrase as the message
+        XML, the profile service's error XML, the Delivery API's JSON), with the status's reason phrase as the message
         unless the rule gives one; 503 by default, 429 for a quota."""
         code = status or (429 if kind == "quota" else 503)
         if message is None:
@@ -106,13 +106,17 @@ class AdobeTargetVendor(Vendor):
     def base_urls(self, base_url: str, emulator) -> dict[str, str]:
         base = base_url.rstrip("/")
         code = next(iter(self.tenants(emulator)), "<client>")
-        return {"Adobe Target profile update": f"{base}/m2/{code}/profile/update",
+        return {"Adobe Target delivery": f"{base}/rest/v1/delivery?client={code}&sessionId=<sessionId>",
+                "Adobe Target profile update": f"{base}/m2/{code}/profile/update",
                 "Adobe Target profile fetch": f"{base}/rest/v1/profiles/<tntId>?client={code}"}
 
     def tenant_of(self, emulator, request: Request) -> str | None:
         match = re.match(r"^/(?:m2|_emulator/adobe_target)/([^/]+)/", request.path)
         code = routes.client_code(request, match.group(1) if match else None)
         m = TargetModel(emulator.store, emulator.clock)
+        if code is None and request.path.rstrip("/") == "/rest/v1/delivery" and request.args.get("imsOrgId"):
+            settings = m.client_for_organization(request.args["imsOrgId"])  # the SDKs' later calls
+            return settings["code"] if settings else None
         return code if m.client(code) is not None else None
 
     def http_error(self, request: Request, status: int, description: str) -> Response:

@@ -7,6 +7,7 @@ the emulator copies it rather than validating.
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -22,22 +23,34 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y
                  "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S", "%Y%m%d")
 
 
+#: PHP's integers are 64-bit: ``PHP_INT_MIN`` .. ``PHP_INT_MAX``
+INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
 def php_int(value: Any) -> int:
-    """PHP's ``(int)`` cast: leading digits of a string, truncation of a float, 0 otherwise."""
+    """PHP's ``(int)`` cast (64-bit): leading digits of a string, saturated at ``PHP_INT_MAX``
+    and ``PHP_INT_MIN`` as PHP's ``strtol`` does; truncation of a float, 0 for a float out of
+    range, NaN or infinite (PHP 8); 0 otherwise. A JSON integer beyond 64 bits is a float to
+    PHP's ``json_decode``, so it is cast as one."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
+        return value if INT_MIN <= value <= INT_MAX else 0
     if isinstance(value, float):
-        return int(value) if value == value and abs(value) != float("inf") else 0
+        return int(value) if value == value and -9.223372036854776e18 <= value < 9.223372036854776e18 else 0
     if isinstance(value, str):
-        if value.isascii() and value.isdigit():
+        if value.isascii() and value.isdigit() and len(value) < 19:
             return int(value)  # the stored form of every integer field: worth a fast path
         match = _FLOAT_PREFIX.match(value)
         if match and ("e" in match.group(0).lower() or "." in match.group(0)):
             return php_int(float(match.group(0)))
         match = _INT_PREFIX.match(value)
-        return int(match.group(0)) if match else 0
+        if not match:
+            return 0
+        digits = match.group(0).strip()
+        if len(digits.lstrip("+-").lstrip("0")) > 19:  # never hand int() thousands of digits
+            return INT_MIN if digits.startswith("-") else INT_MAX
+        return max(INT_MIN, min(INT_MAX, int(digits)))
     return 0
 
 
@@ -69,7 +82,11 @@ def php_bool(value: Any) -> bool:
 
 
 def format_float(number: float) -> str:
-    """PHP's float-to-string: ``2.0`` is ``"2"``, ``1.5`` is ``"1.5"``."""
+    """PHP's float-to-string: ``2.0`` is ``"2"``, ``1.5`` is ``"1.5"``. A value a float field
+    cannot hold (``"1e999"`` is ``INF`` to PHP) reaches MySQL as the string ``"INF"``, which a
+    DOUBLE column stores as 0."""
+    if not math.isfinite(number):
+        return "0"
     if number == int(number) and abs(number) < 1e15:
         return str(int(number))
     return repr(number)
@@ -108,8 +125,11 @@ def parse_datetime(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=None)
 
 
-def normalize(field_type: str, value: Any, choices: list[str] | None = None) -> str:
-    """The string Copernica stores for ``value`` in a field of ``field_type``."""
+def normalize(field_type: str, value: Any, choices: list[str] | None = None,
+              length: int | None = None) -> str:
+    """The string Copernica stores for ``value`` in a field of ``field_type``: a text or email
+    value is cut at the field's declared ``length`` (characters), as the MySQL column it is
+    stored in cuts it (Copernica never refuses a value, §4.5)."""
     if field_type == "integer":
         return str(php_int(value))
     if field_type == "float":
@@ -127,7 +147,8 @@ def normalize(field_type: str, value: Any, choices: list[str] | None = None) -> 
         if parsed is None:
             return empty
         return parsed.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
-    return _as_text(value)  # text, email: no validation, no trimming
+    text = _as_text(value)  # text, email: no validation, no trimming
+    return text[:length] if length is not None and len(text) > length else text
 
 
 def _canonical_date(value: Any, with_time: bool) -> str | None:

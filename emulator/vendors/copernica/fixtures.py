@@ -6,15 +6,15 @@ is exported, so ``GET /_emulator/state`` → ``POST /_emulator/seed`` gives back
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...errors import EmulatorError
 from .model import VENDOR, Account, apply_values, make_field, new_access_token, new_secret
+from ...jsondoc import Doc
 
 if TYPE_CHECKING:
     from ...state import Emulator
 
-Doc = dict[str, Any]
 FIELD_DEFAULTS = {"value": "", "displayed": False, "ordered": False, "length": 255, "textlines": 1,
                   "hidden": False, "index": False}
 

@@ -28,6 +28,7 @@ from .requestdata import as_list
 from .schemas import FIELD_NAME
 from .selection import compile_selection, lookup, parse
 from .settings import VENDOR
+from ...jsondoc import Doc
 
 if TYPE_CHECKING:
     from ...clock import Clock
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
-Doc = dict[str, Any]
 
 
 def new_secret() -> str:
@@ -360,7 +360,7 @@ def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: An
         if field is None:
             continue  # unknown fields are silently ignored
         name, kind = field["name"], field["type"]
-        new = normalize(kind, value, choices_of(field) if kind == "select" else None)
+        new = normalize(kind, value, choices_of(field) if kind == "select" else None, field.get("length"))
         if new != (stored[name] if name in stored else default_value(field)):
             changed = True
         stored[name] = new

@@ -7,16 +7,18 @@ model as the same dict.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from flask import Request
 
+from ...jsoninput import JsonInputError, loads
 from .errors import MALFORMED_JSON, UNSUPPORTED_TYPE, CopernicaError
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
+#: PHP's ``max_input_nesting_level`` default: deeper form variables are dropped, not refused
+MAX_INPUT_NESTING = 64
 
 
 def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -32,6 +34,8 @@ def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
             result[key] = value
             continue
         path = [key[:bracket]] + _SEGMENT.findall(key[bracket:])
+        if len(path) - 1 > MAX_INPUT_NESTING:
+            continue  # PHP drops a variable nested deeper than max_input_nesting_level
         node = result
         for i, part in enumerate(path):
             last = i == len(path) - 1
@@ -57,8 +61,10 @@ def as_list(value: Any) -> Any:
 def read_body(request: Request) -> Any:
     """The decoded body: a dict for JSON objects and forms, or whatever JSON value was sent.
 
-    An empty body is ``{}``. Malformed JSON and content types Copernica does not read are
-    refused with a Copernica 400 before anything is changed.
+    An empty body is ``{}``. Malformed JSON (by ``emulator.jsoninput``'s rules: a lone surrogate,
+    ``NaN``, an out-of-range number, nesting past 512, as PHP's ``json_decode`` refuses most of
+    them) and content types Copernica does not read are refused with a Copernica 400 before
+    anything is changed.
     """
     raw = request.get_data(cache=True)
     mimetype = request.mimetype
@@ -66,15 +72,15 @@ def read_body(request: Request) -> Any:
         return {}
     if mimetype == "application/json" or mimetype.endswith("+json"):
         try:
-            return json.loads(raw)
-        except ValueError:
+            return loads(raw)
+        except JsonInputError:
             raise CopernicaError(MALFORMED_JSON) from None
     if mimetype == "application/x-www-form-urlencoded":
         return php_nested(request.form.items(multi=True))
     if mimetype == "":
         # curl without -H sends form-encoded; a client that labels nothing most likely sent JSON
         try:
-            return json.loads(raw)
-        except ValueError:
+            return loads(raw)
+        except JsonInputError:
             raise CopernicaError(UNSUPPORTED_TYPE) from None
     raise CopernicaError(UNSUPPORTED_TYPE)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from ... import requestnotes
 from ...state import current_emulator
 from . import errors
 from .errors import CopernicaError, error_response
@@ -176,15 +177,15 @@ def update_profiles(ref: str) -> Response:
             lambda: model.update_profiles(ref, expressions, body, params["create"]),
             due=emulator.clock.now() + timedelta(seconds=delay) if delay else None,
             label=f"copernica {model.name}: PUT database/{ref}/profiles (async)")
-        g.emulator_note = "async update queued: applied in the background, in order of arrival" + (
-            f", due in {delay:g} s on the emulator's clock" if delay else "")
+        requestnotes.current().add("async update queued: applied in the background, in order of arrival" + (
+            f", due in {delay:g} s on the emulator's clock" if delay else ""))
         return no_content()
     matched, new_id = model.update_profiles(ref, expressions, body, params["create"])
     if new_id is not None:
-        g.emulator_note = "selection matched nothing: profile created"
+        requestnotes.current().add("selection matched nothing: profile created")
         return created("profile", new_id)
     if matched == 0:
-        g.emulator_note = "selection matched nothing: nothing changed" + ("" if params["create"] else " (create=0)")
+        requestnotes.current().add("selection matched nothing: nothing changed" + ("" if params["create"] else " (create=0)"))
     return no_content()
 
 

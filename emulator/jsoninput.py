@@ -1,0 +1,102 @@
+"""JSON that came from outside: the one parser every entry point uses, and what it refuses.
+
+Python's ``json`` accepts more than JSON, and more than the emulator can keep:
+
+* a lone surrogate escape (``"\\ud800"``) decodes to a ``str`` that cannot be encoded as UTF-8,
+  so every later read of the document, the state export and the data file's flush would fail;
+* ``NaN``, ``Infinity``, ``-Infinity`` are not JSON (RFC 8259), and a number too large for a
+  double (``1e999``) silently becomes infinity, which no vendor stores and JSON cannot write;
+* nesting thousands deep raises ``RecursionError`` in the parser, or later in code that walks
+  the document.
+
+The choice, made once here for every entry point (vendor bodies, the control plane, fixtures):
+such input is *invalid JSON*, refused with ``JsonInputError`` before anything is changed; each
+caller turns it into its vendor's own invalid-input error. ``check`` applies the same rules to
+a value that was decoded elsewhere (a fixtures document handed over as Python objects).
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "JsonInputError", "check", "loads"]
+
+#: deepest nesting of arrays and objects accepted: PHP's ``json_decode`` default (Copernica),
+#: far beyond any real payload, and far from Python's recursion limit
+MAX_DEPTH = 512
+
+
+class JsonInputError(ValueError):
+    """The input is not JSON the emulator accepts; ``reason`` says why, for the error message."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _constant(name: str) -> Any:
+    raise JsonInputError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise JsonInputError(f"the number {text[:40]} is out of range")
+    return number
+
+
+def loads(raw: bytes | str) -> Any:
+    """Decode ``raw`` (UTF-8 bytes or text) under the rules above."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw
+    except UnicodeDecodeError as exc:
+        raise JsonInputError(str(exc)) from None
+    try:
+        value = json.loads(text, parse_constant=_constant, parse_float=_finite)
+    except JsonInputError:
+        raise
+    except RecursionError:
+        raise JsonInputError(f"arrays and objects are nested more than {MAX_DEPTH} deep") from None
+    except ValueError as exc:  # JSONDecodeError, and ints past Python's digit limit
+        raise JsonInputError(str(exc)) from None
+    check(value)
+    return value
+
+
+def _bad_text(text: str) -> bool:
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check(value: Any) -> None:
+    """Refuse a decoded value the emulator could not store or answer with (see module doc).
+
+    Iterative, so a deep value cannot exhaust the stack while being checked."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if _bad_text(node):
+                raise JsonInputError("a string holds a lone surrogate escape (\\ud800 to \\udfff "
+                                     "without its pair), which is not Unicode text")
+        elif kind is float:
+            if not math.isfinite(node):
+                raise JsonInputError("NaN and infinite numbers are not JSON values")
+        elif kind is dict or kind is list:
+            if depth >= MAX_DEPTH:
+                raise JsonInputError(f"arrays and objects are nested more than {MAX_DEPTH} deep")
+            if kind is dict:
+                for key, item in node.items():
+                    if isinstance(key, str) and _bad_text(key):
+                        raise JsonInputError("a member name holds a lone surrogate escape (\\ud800 to "
+                                             "\\udfff without its pair), which is not Unicode text")
+                    stack.append((item, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in node)
