@@ -133,7 +133,7 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         path = raw_target.partition("?")[0]
     else:
         path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/%@:+,;=!$&'()*~")
-    context = g._get_current_object()  # type: ignore[attr-defined]
+    context = g._get_current_object()
     notes = requestnotes.current()
     matched = req.url_rule is not None
     # the change log (``changelog.py``) links a request's changes to its journal entry
