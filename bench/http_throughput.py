@@ -6,7 +6,11 @@ extra bare route, ``/bench/bare``; each endpoint is loaded in turn, several roun
 and reported as the median requests/s and its ratio to the bare route. The load comes from
 ``wrk`` when installed (``apt-get install wrk``), else from a thread pool of ``requests``.
 
-Usage: python bench/http_throughput.py [--seconds 4] [--rounds 3] [--connections 16]
+Database 1 holds ``--profiles`` more profiles (1,000 by default), so the documented PUT's
+selection runs at that size. ``--connections 1,8`` loads each endpoint with a sequential client
+(one connection) and with eight, one after the other.
+
+Usage: python bench/http_throughput.py [--seconds 4] [--rounds 3] [--connections 1,8] [--profiles 1000]
 """
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from waitress.server import create_server
 
-from emulator import create_app
+from bigdata import demo_with_profiles
+from emulator import create_app, seeding
 
 TOKEN = "access_token=demo-copernica-token"
 BODY = {"fields": {"firstname": "John", "lastname": "Doe", "email": "johndoe@example.com"},
@@ -46,8 +51,9 @@ ENDPOINTS = {
 }
 
 
-def start_server(threads: int):
+def start_server(threads: int, profiles: int):
     app = create_app()
+    seeding.apply(app.extensions["emulator"], demo_with_profiles(profiles))
     app.add_url_rule("/bench/bare", "bench_bare", lambda: "ok")
     server = create_server(app, host="127.0.0.1", port=0, threads=threads)
     threading.Thread(target=server.run, daemon=True).start()
@@ -56,7 +62,7 @@ def start_server(threads: int):
 
 def wrk_rps(url: str, method: str, body: dict | None, seconds: float, connections: int) -> float:
     script = None
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
     if method != "GET":
         fd, script = tempfile.mkstemp(suffix=".lua")
         with os.fdopen(fd, "w") as fh:
@@ -96,24 +102,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", default="1,8", help="comma-separated; each is a separate run")
+    parser.add_argument("--profiles", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=16, help="waitress threads, as serve's default")
     args = parser.parse_args()
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    app, server, base = start_server(args.threads)
+    app, server, base = start_server(args.threads, args.profiles)
     load = wrk_rps if shutil.which("wrk") else python_rps
-    print(f"server {base}, waitress threads={args.threads}, load: {load.__name__.split('_')[0]}, "
-          f"{args.connections} connections, {args.rounds} rounds × {args.seconds}s")
-    results: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
-    for _ in range(args.rounds):
-        for name, (method, path, body) in ENDPOINTS.items():
-            results[name].append(load(base + path, method, body, args.seconds, args.connections))
-            requests.post(f"{base}/_emulator/drain", timeout=120)  # async work must not pile into the next run
-    bare = statistics.median(results["bare Flask route"])
-    print(f"{'endpoint':<30} {'median req/s':>13} {'ratio to bare':>14}   rounds")
-    for name, values in results.items():
-        median = statistics.median(values)
-        print(f"{name:<30} {median:>13.0f} {median / bare:>14.2f}   {', '.join(f'{v:.0f}' for v in values)}")
+    for connections in (int(c) for c in args.connections.split(",")):
+        print(f"server {base}, waitress threads={args.threads}, {args.profiles:,} more profiles in database 1, "
+              f"load: {load.__name__.split('_')[0]}, {connections} connection(s), {args.rounds} rounds × {args.seconds}s")
+        results: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
+        for _ in range(args.rounds):
+            for name, (method, path, body) in ENDPOINTS.items():
+                results[name].append(load(base + path, method, body, args.seconds, connections))
+                requests.post(f"{base}/_emulator/drain", timeout=120)  # async work must not pile into the next run
+        bare = statistics.median(results["bare Flask route"])
+        print(f"{'endpoint':<30} {'median req/s':>13} {'ratio to bare':>14}   rounds (ratio per round)")
+        for name, values in results.items():
+            median = statistics.median(values)
+            per_round = ", ".join(f"{v:.0f} ({v / b:.2f})" for v, b in zip(values, results["bare Flask route"], strict=True))
+            print(f"{name:<30} {median:>13.0f} {median / bare:>14.2f}   {per_round}")
     app.extensions["emulator"].close()  # the server thread is a daemon: it ends with the script
 
 

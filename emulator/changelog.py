@@ -16,7 +16,9 @@ origin and size are kept, its diff is not. Sizes are estimated by walking a docu
 a document's size is remembered for the next change of the same document, whose "before" it is.
 
 Who wrote: ``change_origin``, a context variable that ``register_hooks`` sets for each request
-(method, path with credentials masked, later its status and journal id). Deferred work runs in
+(method, path with credentials masked, later its status and journal id). What it shows of the
+request (the query with credentials masked, the label) is worked out when someone reads a
+change, not for every request, most of which change nothing. Deferred work runs in
 the context of the request that queued it (``WorkQueue.submit`` copies the context), so an
 ``async=1`` update is attributed to its PUT even though it is applied later.
 """
@@ -31,7 +33,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from .journal import request_query_masked  # credentials are masked alike in the journal and the history
+from .journal import mask_query  # credentials are masked alike in the journal and the history
 from .jsondoc import Doc
 
 
@@ -95,7 +97,7 @@ class Change:
             "time": self.time.isoformat() if self.time else None,
             "vendor": vendor, "tenant": tenant, "collection": collection, "key": self.key,
             "action": self.action,
-            "request": dict(self.origin),  # one C-level copy: a request may be adding its status
+            "request": origin_json(self.origin),
             "changes": [] if self.truncated else diff(self.before, self.after),
         }
         if self.truncated:
@@ -243,6 +245,22 @@ def diff(before: Doc | None, after: Doc | None) -> list[dict[str, Any]]:
 
 
 # -- who is writing: one origin per request --------------------------------------------------
+_RAW_QUERY = "_raw_query"  # in a request's origin: the query string as received (bytes)
+
+
+def origin_json(origin: dict[str, Any]) -> dict[str, Any]:
+    """An origin as the control plane shows it: a request's ``{method, path, query, label,
+    status, journal_id}`` (query and label made here, from the raw query, credentials masked)."""
+    out = dict(origin)  # one C-level copy: a request may be adding its status
+    raw = out.pop(_RAW_QUERY, None)
+    if raw is None:
+        return out
+    query = mask_query(raw.decode("latin-1"))
+    method, path = out.pop("method"), out.pop("path")
+    label = f"{method} {path}" + (f"?{unquote_plus(query)}" if query else "")
+    return {"method": method, "path": path, "query": query, "label": label, **out}
+
+
 def register_hooks(app: Any) -> None:
     """Set ``change_origin`` for each request, and fill in its answer's status afterwards.
 
@@ -254,12 +272,9 @@ def register_hooks(app: Any) -> None:
 
     @app.before_request
     def _start() -> None:
-        query = request_query_masked()
-        path = request.path
-        if len(path) + len(query) > ORIGIN_LIMIT:  # a hostile URL is not kept whole with every change
-            path, query = path[:ORIGIN_LIMIT], query[:max(0, ORIGIN_LIMIT - len(path))]
-        origin = {"method": request.method, "path": path, "query": query,
-                  "label": f"{request.method} {path}" + (f"?{unquote_plus(query)}" if query else "")}
+        # a hostile URL is not kept whole with every change; masked and labelled when read
+        origin = {"method": request.method, "path": request.path[:ORIGIN_LIMIT],
+                  _RAW_QUERY: request.query_string[:max(0, ORIGIN_LIMIT - len(request.path))]}
         g.change_origin_token = change_origin.set(origin)
         g.change_origin = origin
 

@@ -8,11 +8,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlunsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 
 from . import requestnotes
-from .journal import BODY_LIMIT, Journal, body_text, cut_headers, cut_query, request_query_masked
-from .state import current_emulator
+from .journal import BODY_LIMIT, Journal, body_text, cut_headers, cut_query, mask_query
 
 if TYPE_CHECKING:
     from .state import Emulator
@@ -62,14 +61,21 @@ class _InputTee:
 
 
 _TEE = "martech_emulator.journal_input"
+_STARTED = "martech_emulator.journal_started"
 
 
 def register(app: Flask) -> None:
-    """Record every request on a vendor's path, whatever answered it (route or error handler)."""
+    """Record every request on a vendor's path, whatever answered it (route or error handler).
+
+    One WSGI wrapper and one ``after_request`` function: a ``before_request`` function would
+    cost every request a few microseconds of Flask's own bookkeeping for one timestamp."""
     inner = app.wsgi_app
+    emulator: Emulator = app.extensions["emulator"]
+    clock = emulator.clock
 
     def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
         # every request: which vendor owns it is known only once its path is canonical
+        environ[_STARTED] = clock.now()
         if "wsgi.input" in environ:
             limit = app.extensions["emulator"].journal.entry_bytes
             environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"], limit)
@@ -77,17 +83,10 @@ def register(app: Flask) -> None:
 
     app.wsgi_app = wsgi_app  # type: ignore[method-assign]
 
-    @app.before_request
-    def _journal_start() -> None:
-        emulator = current_emulator()
-        if emulator.vendors.for_path(request.path) is not None:
-            g.journal_started = emulator.clock.now()
-
     @app.after_request
     def _journal_record(response: Response) -> Response:
-        emulator = current_emulator()
-        vendor = emulator.vendors.for_path(request.path)
-        if vendor is None:
+        vendor = emulator.vendors.for_request(request)
+        if vendor is None or emulator.journal.size == 0:
             return response
         try:
             _record(emulator, vendor, response)
@@ -96,16 +95,17 @@ def register(app: Flask) -> None:
         return response
 
 
-def _request_body(limit: int) -> tuple[str, bool]:
-    tee = request.environ.get(_TEE)
+def _request_body(req: Request, limit: int) -> tuple[str, bool]:
+    tee = req.environ.get(_TEE)
     if tee is None:
-        return body_text(request.get_data(cache=True), limit)
-    if tee.seen == 0 and request.content_length:
+        return body_text(req.get_data(cache=True), limit)
+    length = req.content_length
+    if tee.seen == 0 and length:
         try:  # the vendor answered without reading the body: read what the journal keeps
-            request.stream.read(tee.limit)
+            req.stream.read(tee.limit)
         except Exception:  # e.g. over the size limit, refused unread
             pass
-    size = max(tee.seen, request.content_length or 0)
+    size = max(tee.seen, length or 0)
     return bytes(tee.kept).decode("utf-8", errors="replace"), size > len(tee.kept)
 
 
@@ -113,20 +113,21 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
     journal: Journal = emulator.journal
     if journal.size == 0:
         return
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once, not per attribute
     try:
-        tenant = vendor.tenant_of(emulator, request)
+        tenant = vendor.tenant_of(emulator, req)
     except Exception:
         log.exception("%s.tenant_of failed", vendor.name)
         tenant = None
     limit = journal.entry_bytes
-    body, body_cut = _request_body(limit)
+    body, body_cut = _request_body(req, limit)
     if response.is_streamed:
         response_body, response_cut = "<streamed>", False
     else:
         response_body, response_cut = body_text(response.get_data(), limit)
-    query, query_cut = cut_query(request_query_masked(), limit)
-    headers, headers_cut = cut_headers(request.headers.items(), limit)
-    environ = request.environ
+    query, query_cut = cut_query(mask_query(req.query_string.decode("latin-1")), limit)
+    headers, headers_cut = cut_headers(req.headers.items(), limit)
+    environ = req.environ
     # built from the WSGI environ: werkzeug's ``request.url`` costs more than the rest of the entry
     scheme = environ.get("wsgi.url_scheme", "http")
     netloc = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
@@ -136,24 +137,26 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         path = raw_target.partition("?")[0]
     else:
         path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/%@:+,;=!$&'()*~")
+    context = g._get_current_object()
     notes = requestnotes.current()
+    matched = req.url_rule is not None
     # the change log (``changelog.py``) links a request's changes to its journal entry
-    g.journal_entry = journal.record(
-        time=g.get("journal_started") or emulator.clock.now(),
+    context.journal_entry = journal.record(
+        time=environ.get(_STARTED) or emulator.clock.now(),
         vendor=vendor.name,
         tenant=tenant,
-        operation=request.endpoint if request.url_rule is not None else None,
-        matched=request.url_rule is not None and not notes.unmatched,
-        method=request.method,
+        operation=req.endpoint if matched else None,
+        matched=matched and not notes.unmatched,
+        method=req.method,
         url=urlunsplit((scheme, netloc, path, query, ""))[:2 * limit],  # a hostile Host or path is cut too
-        path=request.path[:limit],
+        path=req.path[:limit],
         query_string=query,
         headers=headers,
         headers_truncated=headers_cut,
         query_truncated=query_cut,
         body=body,
         body_truncated=body_cut,
-        content_type=request.content_type or "",
+        content_type=req.content_type or "",
         status=response.status_code,
         response_headers=cut_headers(response.headers.items(), limit)[0],
         response_body=response_body,

@@ -15,6 +15,14 @@ Documents are never changed in place: ``put`` stores a private deep copy and ``g
 one, so a flush can snapshot the tables with shallow copies under the lock and serialise them
 outside it, and a reader never sees a half-made change.
 
+Secondary indexes (``emulator/indexes.py``): ``find`` answers a lookup by value (equality, a
+range, a prefix) from an index declared by the caller, built from the collection on first use
+and then kept up to date by every ``put``, ``delete``, ``drop`` and ``restore``; so every write
+must go through those methods, never through a TinyDB table. Indexes live beside the data, never
+in the data file: a store read from a file builds them again when they are first used. A
+``restore`` of the snapshot taken or restored last repairs them from the keys written since,
+so a test suite that resets to its fixtures before each test keeps its indexes warm.
+
 Durability: with a path, the whole database is written in the background every
 ``flush_interval`` seconds when something changed, by atomic replace (temp file, fsync,
 rename, fsync of the directory). ``close()`` writes whatever is left, so a clean shutdown loses
@@ -33,7 +41,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,9 +50,10 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from .changelog import ChangeLog
+from .indexes import Index, IndexSpec
 from .jsondoc import Doc
 
-__all__ = ["FlushError", "Store", "StoreFileError"]
+__all__ = ["FlushError", "IndexSpec", "Store", "StoreFileError"]
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +163,9 @@ class Store:
     """Tenant-scoped, thread-safe document store. See the module docstring for why it looks so."""
 
     COUNTERS = "_counters"
+    #: past this many keys written to one table since the last snapshot, ``restore`` builds its
+    #: indexes again instead of repairing them key by key (and stops counting them)
+    TRACKED_KEYS = 50_000
 
     def __init__(self, path: str | None = None, flush_interval: float = 1.0):
         self.path = path
@@ -173,6 +185,13 @@ class Store:
         self._flusher: threading.Thread | None = None
         #: the change log (``emulator/changelog.py``), when the app switched it on
         self.changes: ChangeLog | None = None
+        self._indexes: dict[str, dict[str, Index]] = {}  # table name -> index name -> index
+        self._positions: dict[str, _Positions] = {}  # table name -> insertion order, once asked
+        # what restore() needs to repair indexes instead of building them again: the snapshot
+        # the live state was last equal to, and which keys of which tables were written since
+        self._baseline: dict[str, dict[str, Doc]] | None = None
+        self._touched: dict[str, set[str]] = {}
+        self._untracked: set[str] = set()  # tables changed since the baseline in untracked ways
         if path and flush_interval > 0:
             self._flusher = threading.Thread(target=self._flush_loop, name="store-flush", daemon=True)
             self._flusher.start()
@@ -197,6 +216,7 @@ class Store:
             before = table.get(str(key))
             table[str(key)] = stored
             self._changed(name)
+            self._refile(name, str(key), before, stored)
             if self.changes is not None:
                 self.changes.record(name, str(key), before, stored)
 
@@ -206,6 +226,7 @@ class Store:
             removed = self._storage.memory.get(name, {}).pop(str(key), None)
             if removed is not None:
                 self._changed(name)
+                self._refile(name, str(key), removed, None)
                 if self.changes is not None:
                     self.changes.record(name, str(key), removed, None)
             return removed is not None
@@ -242,6 +263,50 @@ class Store:
         with self.lock:
             table = self._table(vendor, tenant, collection)
             return table.all() if cond is None else table.search(_Cond(cond))
+
+    def find(self, vendor: str, tenant: str, collection: str, index: IndexSpec, operator: str,
+             value: Any, cond: Callable[[Doc], bool] | None = None, *,
+             ordered: bool = False) -> list[Document]:
+        """Documents whose value in ``index`` satisfies ``<value in index> <operator> value``
+        (an operator of ``indexes.OPERATORS``) and that ``cond`` accepts, without reading the
+        others: what ``search`` answers with a predicate, at the cost of the matches only.
+
+        The index is built from the collection the first time it is asked for, and kept up to
+        date from then on. In the index's value order, or in insertion order (as ``search``)
+        when ``ordered``. The documents are ``Document`` shallow copies, as ``search``'s.
+        """
+        return self.find_any(vendor, tenant, collection, [(index, operator, value)], cond, ordered=ordered)
+
+    def find_any(self, vendor: str, tenant: str, collection: str,
+                 lookups: Iterable[tuple[IndexSpec, str, Any]],
+                 cond: Callable[[Doc], bool] | None = None, *, ordered: bool = False) -> list[Document]:
+        """``find`` with several lookups: the documents any of them finds, each once."""
+        name = table_name(vendor, tenant, collection)
+        with self.lock:
+            table = self._storage.memory.get(name, {})
+            keys = [self._index(name, index).keys(operator, value) for index, operator, value in lookups]
+            unique = keys[0] if len(keys) == 1 else iter(dict.fromkeys(itertools.chain(*keys)))
+            found = [(key, table[key]) for key in unique]
+            if cond is not None:
+                found = [(key, doc) for key, doc in found if cond(doc)]
+            if ordered and len(found) > 1:
+                position = self._order_of(name)
+                found.sort(key=lambda item: position[item[0]])
+            # str ids, as KeyedTable's own documents have (TinyDB's annotation says int)
+            return [Document(doc, doc_id=key) for key, doc in found]  # type: ignore[arg-type]
+
+    def drop_indexes(self, vendor: str, tenant: str, collection: str, prefix: str = "") -> None:
+        """Forget a collection's indexes whose name starts with ``prefix``: for a caller whose
+        key functions changed meaning (a field defined again with another type or default)."""
+        with self.lock:
+            indexes = self._indexes.get(table_name(vendor, tenant, collection), {})
+            for index_name in [n for n in indexes if n.startswith(prefix)]:
+                del indexes[index_name]
+
+    def indexes(self, vendor: str, tenant: str, collection: str) -> list[str]:
+        """The names of the indexes a collection has now (built ones only)."""
+        with self.lock:
+            return list(self._indexes.get(table_name(vendor, tenant, collection), {}))
 
     def keys(self, vendor: str, tenant: str, collection: str, start: int = 0,
              stop: int | None = None) -> list[str]:
@@ -286,6 +351,7 @@ class Store:
                 if (vendor is None or v == vendor) and (tenant is None or t == tenant):
                     del self._storage.memory[name]
                     self._db.table(name).clear_cache()
+                    self._forget_table(name)
             if self.changes is not None:
                 self.changes.forget(lambda name: not _in_scope(name, vendor, tenant))
             self._dirty = True
@@ -307,7 +373,11 @@ class Store:
         """Every table as it is now. Cheap (a dict copy per table): documents are never
         changed in place, so the snapshot can share them with the live tables."""
         with self.lock:
-            return {name: dict(docs) for name, docs in self._storage.memory.items()}
+            snapshot = {name: dict(docs) for name, docs in self._storage.memory.items()}
+            self._baseline = snapshot
+            self._touched.clear()
+            self._untracked.clear()
+            return snapshot
 
     def restore(self, snapshot: dict[str, dict[str, Doc]]) -> None:
         """Put back exactly what ``snapshot`` held (counters included); the snapshot stays usable."""
@@ -315,8 +385,11 @@ class Store:
             memory = self._storage.memory
             for name in set(memory) | set(snapshot):
                 self._db.table(name).clear_cache()
+            before = dict(memory)
             memory.clear()
             memory.update({name: dict(docs) for name, docs in snapshot.items()})
+            self._repair_indexes(before, repairable=snapshot is self._baseline)
+            self._baseline = snapshot
             if self.changes is not None:  # the history of a state that was put back is void
                 self.changes.forget(lambda name: False)
             self._dirty = True
@@ -372,6 +445,70 @@ class Store:
     def _table(self, vendor: str, tenant: str, collection: str) -> Table:
         return self._db.table(table_name(vendor, tenant, collection), cache_size=0)
 
+    def _index(self, name: str, spec: IndexSpec) -> Index:
+        indexes = self._indexes.setdefault(name, {})
+        index = indexes.get(spec.name)
+        if index is None:
+            index = indexes[spec.name] = Index(spec, self._storage.memory.get(name, {}).items())
+        return index
+
+    def _order_of(self, name: str) -> dict[str, int]:
+        order = self._positions.get(name)
+        if order is None:
+            order = self._positions[name] = _Positions(self._storage.memory.get(name, {}))
+        return order.of
+
+    def _refile(self, name: str, key: str, before: Doc | None, after: Doc | None) -> None:
+        """Keep indexes, insertion order and the keys written since the baseline up to date."""
+        indexes = self._indexes.get(name)
+        if indexes:
+            for index in indexes.values():
+                index.replace(key, before, after)
+        order = self._positions.get(name)
+        if order is not None:
+            if after is None:
+                order.of.pop(key, None)
+            elif before is None:  # a new key goes to the end, as in the table's dict
+                order.of[key] = order.next
+                order.next += 1
+        if self._baseline is not None and name not in self._untracked:
+            touched = self._touched.setdefault(name, set())
+            touched.add(key)
+            if len(touched) > self.TRACKED_KEYS:
+                del self._touched[name]
+                self._untracked.add(name)
+
+    def _forget_table(self, name: str) -> None:
+        """A table that went away whole: its indexes and order are built again when asked."""
+        self._indexes.pop(name, None)
+        self._positions.pop(name, None)
+        self._touched.pop(name, None)
+        if self._baseline is not None:
+            self._untracked.add(name)
+
+    def _repair_indexes(self, before: dict[str, dict[str, Doc]], repairable: bool) -> None:
+        """After ``restore``: refile the keys written since the baseline, or, where that is not
+        known, forget the indexes so that they are built again from the restored tables."""
+        memory = self._storage.memory
+        for name, indexes in list(self._indexes.items()):
+            table = memory.get(name)
+            if not repairable or table is None or name in self._untracked:
+                del self._indexes[name]
+                continue
+            old = before.get(name, {})
+            for key in self._touched.get(name, ()):
+                was, now = old.get(key), table.get(key)
+                if was is not now:
+                    for index in indexes.values():
+                        index.replace(key, was, now)
+        if repairable:
+            for name in set(self._touched) | self._untracked:
+                self._positions.pop(name, None)
+        else:
+            self._positions.clear()
+        self._touched.clear()
+        self._untracked.clear()
+
     def _changed(self, name: str) -> None:
         self._dirty = True
         self._generation += 1
@@ -396,6 +533,18 @@ class Store:
 def _in_scope(name: str, vendor: str | None, tenant: str | None) -> bool:
     v, _, rest = name.partition("/")
     return (vendor is None or v == vendor) and (tenant is None or rest.rpartition("/")[0] == tenant)
+
+
+class _Positions:
+    """Where each key of a table stands in its insertion order, for ``find(ordered=True)``.
+    Kept up to date by writes once built: a new key goes last, a deleted one leaves no gap that
+    matters, since only the relative order is read."""
+
+    __slots__ = ("of", "next")
+
+    def __init__(self, table: dict[str, Doc]):
+        self.of = {key: i for i, key in enumerate(table)}
+        self.next = len(self.of)
 
 
 class _Cond:

@@ -28,24 +28,25 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, request
 
 from .. import requestnotes
-from ..state import current_emulator
 from .rules import Decision
 
 if TYPE_CHECKING:
+    from ..state import Emulator
     from ..vendors.base import Vendor
 
 _lent_lock = threading.Lock()
 
 
 def register(app: Flask) -> None:
+    """One ``before_request`` function, which returns at once unless a rule or setting watches
+    the request's vendor."""
+    emulator: Emulator = app.extensions["emulator"]
+    realism = emulator.realism
+
     @app.before_request
     def _realism() -> Response | None:
-        emulator = current_emulator()
-        vendor = emulator.vendors.for_path(request.path)
-        if vendor is None:
-            return None
-        realism = emulator.realism
-        if not realism.watched(vendor.name):
+        vendor = emulator.vendors.for_request(request)
+        if vendor is None or not realism.watched(vendor.name):
             return None
         tenant = vendor.tenant_of(emulator, request)
         if tenant is None:

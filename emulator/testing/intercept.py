@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import Flask
+from werkzeug.test import EnvironBuilder
 
 from ..extras import require
 from ..realism.hook import InjectedConnectionFault
@@ -96,12 +97,25 @@ def dispatch(app: Flask, hosts: HostMap, method: str, url: str, headers: Iterabl
     headers = list(headers)
     # the Host header the server would get: the client's own if it set one, else the URL's
     sent_host = next((v for k, v in headers if k.lower() == "host"), None) or parts.netloc
-    client = app.test_client(use_cookies=False)
-    response = client.open(
+    environ = EnvironBuilder(
         parts.path or "/", base_url=f"{parts.scheme}://{sent_host}", query_string=parts.query,
         method=method, data=body,
-        headers=[(k, v) for k, v in headers if k.lower() not in _HOP_HEADERS])
-    return response.status_code, response.headers.to_wsgi_list(), response.get_data()
+        headers=[(k, v) for k, v in headers if k.lower() not in _HOP_HEADERS]).get_environ()
+    # straight through WSGI: Flask's test client would add a cookie jar and a response wrapper
+    # that cost more than the emulator's own work on the call
+    answer: list[Any] = []
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        answer[:] = [int(status.split(" ", 1)[0]), response_headers]
+
+    app_iter = app(environ, start_response)
+    try:
+        content = b"".join(app_iter)
+    finally:
+        close = getattr(app_iter, "close", None)
+        if close is not None:
+            close()
+    return answer[0], list(answer[1]), content
 
 
 def _body_bytes(body: Any) -> bytes:

@@ -269,9 +269,22 @@ class Registry:
                 return vendor
         return None
 
+    def for_request(self, request: Request) -> Vendor | None:
+        """``for_path(request.path)``, worked out once per request: the journal, the change
+        history and the realism hook all ask it of every request."""
+        environ = request.environ
+        found = environ.get(_VENDOR_KEY, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = environ[_VENDOR_KEY] = self.for_path(request.path)
+        return found
+
     def names(self) -> str:
         """``"adobe_campaign, adobe_target, copernica"``, for error messages."""
         return ", ".join(self._by_name)
+
+
+_VENDOR_KEY = "martech_emulator.vendor"
+_UNKNOWN = object()
 
 
 def _json(doc: Any) -> str:

@@ -282,8 +282,12 @@ class Campaign:
             specs = {f.name: f for f in self.fields(ext)}
             view = lambda d: self.view(d, api, ext)
             value = lambda d, spec: self._value(d, spec, api)
+        # byEmail is an equality: its profiles come from the Store's index of emails (records.having);
+        # not for an empty email, which also matches the profiles that never had one
+        email = params.get("email", "")
+        lookup = ("email", email) if "byEmail" in filters and email else None
         return Query(PROFILES, path, view, specs, match=(lambda d: all(t(d) for t in tests)) if tests else None,
-                     value=value, kept=kept, field=field, resource=resource.name)
+                     lookup=lookup, value=value, kept=kept, field=field, resource=resource.name)
 
     def _service_get(self, target: ResourcePath, params: dict[str, str]) -> tuple[str, Any]:
         segs, api = target.segments, target.api

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...ids import is_digits
-from ...store import Store
+from ...store import IndexSpec, Store
 from . import errors, pkeys
 from .errors import CampaignError
 
@@ -106,5 +106,25 @@ def forget(store: Store, kind: Kind, org: str, key: str, doc: dict[str, Any]) ->
 def having(store: Store, org: str, collection: str, field: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
     """``(key, record)`` of the records whose ``field`` equals ``value``, in insertion order: a
     service by name, a profile's or a service's subscriptions, a profile's events. The one place
-    that looks records up by a field, so that the Store's secondary indexes can serve it."""
-    return [(str(hit.doc_id), hit) for hit in store.search(NS, org, collection, lambda d: d.get(field) == value)]
+    that looks records up by a field: a text value is found through the Store's index of that
+    field (built on first use), anything else (``None``, a number) by a scan."""
+    if isinstance(value, str):
+        hits = store.find(NS, org, collection, _text_index(field), "==", value, ordered=True)
+    else:
+        hits = store.search(NS, org, collection, lambda d: d.get(field) == value)
+    return [(str(hit.doc_id), hit) for hit in hits]
+
+
+def _text_index(field: str) -> IndexSpec:
+    """The index of one field's text values (records whose value is not text are left out: they
+    never equal a text, and an index's values must all compare with each other)."""
+    spec = _TEXT_INDEXES.get(field)
+    if spec is None:
+        def key(doc: dict[str, Any]) -> str | None:
+            found = doc.get(field)
+            return found if isinstance(found, str) else None
+        spec = _TEXT_INDEXES[field] = IndexSpec(f"text/{field}", key)
+    return spec
+
+
+_TEXT_INDEXES: dict[str, IndexSpec] = {}  # field name -> its spec: the same key function each time

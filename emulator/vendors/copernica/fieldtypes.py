@@ -24,6 +24,8 @@ _NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _FLOAT_PREFIX = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 #: Copernica writes and reads times in its own local time (vendor-apis.md §4.6)
 COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
+#: ``YYYY-MM-DD`` or ``YYYY-MM-DD hh:mm:ss``, years 1000 on (strftime writes earlier ones unpadded)
+_CANONICAL = re.compile(r"[1-9]\d{3}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?\Z", re.ASCII)
 
 
 #: PHP's integers are 64-bit: ``PHP_INT_MIN`` .. ``PHP_INT_MAX``
@@ -136,6 +138,9 @@ def normalize(field_type: str, value: Any, choices: list[str] | None = None,
         with_time = "datetime" in field_type
         zero = "0000-00-00 00:00:00" if with_time else "0000-00-00"
         empty = "" if field_type.startswith("empty_") else zero
+        canonical = _canonical_date(value, with_time)  # the common case, without a parse
+        if canonical is not None:
+            return canonical
         if isinstance(value, str) and value.strip().startswith("0000-00-00"):
             return empty  # Copernica's own empty date, whatever time follows it
         try:
@@ -147,6 +152,20 @@ def normalize(field_type: str, value: Any, choices: list[str] | None = None,
         return parsed.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
     text = _as_text(value)  # text, email: no validation, no trimming
     return text[:length] if length is not None and len(text) > length else text
+
+
+def _canonical_date(value: Any, with_time: bool) -> str | None:
+    """The stored form of a value already written the way Copernica writes dates (what fixtures
+    and most clients send), without a parse and a format; None for anything else."""
+    if type(value) is not str or not _CANONICAL.match(value):
+        return None
+    try:
+        datetime.fromisoformat(value)  # a real date and time, not 2026-02-30
+    except ValueError:
+        return None
+    if with_time:
+        return value if len(value) == 19 else value + " 00:00:00"
+    return value[:10]
 
 
 def choices_of(field: dict[str, Any]) -> list[str]:

@@ -120,6 +120,7 @@ def _load_subprofiles(account: Account, profile: Doc, subprofiles: dict[str, lis
 def _drop_database(account: Account, database_id: str) -> None:
     store = account.store
     store.delete(VENDOR, account.name, "databases", database_id)
+    store.drop_indexes(VENDOR, account.name, "profiles", f"database/{database_id}/")  # see selection.lookup
     profile_ids = set()
     for profile in store.search(VENDOR, account.name, "profiles", lambda p: p["database"] == database_id):
         store.delete(VENDOR, account.name, "profiles", profile.doc_id)

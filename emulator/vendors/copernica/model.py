@@ -25,7 +25,7 @@ from .errors import CopernicaError
 from .fieldtypes import COPERNICA_TZ, TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
 from .requestdata import as_list
 from .schemas import FIELD_NAME
-from .selection import compile_selection, parse
+from .selection import compile_selection, lookup, parse
 from .settings import VENDOR
 from ...jsondoc import Doc
 
@@ -172,10 +172,21 @@ class Account:
     def select(self, database: Doc, expressions: Iterable[str] | None) -> list[Doc]:
         """Non-removed profiles of ``database`` matching the selection, in ID order."""
         defaults = {f["name"]: default_value(f) for f in database["fields"]}
-        matches = compile_selection(parse(expressions or [], database["fields"]), defaults)
+        conditions = parse(expressions or [], database["fields"])
+        matches = compile_selection(conditions, defaults)
         database_id = database["ID"]
-        found = self.store.search(VENDOR, self.name, "profiles", lambda p: (
-            p["database"] == database_id and p["removed"] is False and matches(p)))
+
+        def member(p: Doc) -> bool:
+            return p["database"] == database_id and p["removed"] is False
+
+        def wanted(p: Doc) -> bool:
+            return p["database"] == database_id and p["removed"] is False and matches(p)
+
+        via = lookup(conditions, defaults, f"database/{database_id}", member)
+        if via is None:
+            found = self.store.search(VENDOR, self.name, "profiles", wanted)
+        else:
+            found = self.store.find(VENDOR, self.name, "profiles", via.index, via.operator, via.value, wanted)
         return sorted(found, key=lambda p: int(p["ID"]))
 
     def list_profiles(self, database_ref: str, params: Doc, expressions: list[str] | None) -> Doc:
@@ -386,16 +397,16 @@ def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: An
     """Set normalised field values and interests on ``profile`` (in place); True if anything changed."""
     changed = False
     by_name = {f["name"].lower(): f for f in database["fields"]}
-    current = field_values(profile, database)
+    stored = profile["fields"]
     for key, value in profile_fields.items():  # a later key wins, even one differing only in case
         field = by_name.get(str(key).lower())
         if field is None:
             continue  # unknown fields are silently ignored
-        new = normalize(field["type"], value, choices_of(field), field.get("length"))
-        if new != current[field["name"]]:
+        name, kind = field["name"], field["type"]
+        new = normalize(kind, value, choices_of(field) if kind == "select" else None, field.get("length"))
+        if new != (stored[name] if name in stored else default_value(field)):
             changed = True
-        current[field["name"]] = new
-        profile["fields"][field["name"]] = new
+        stored[name] = new
     if "interests" not in profile:
         return changed  # a subprofile: its collection has fields only
     have = set(profile["interests"])

@@ -5,6 +5,12 @@ condition. The parsing follows what was observed on the live API: expressions ar
 field names are case-insensitive, and an expression on an unknown field or one that cannot be
 parsed is silently ignored (so a selection of only such expressions selects everything).
 Comparisons follow MySQL's default collation: text compares case-insensitively.
+
+A selection is answered from a Store index where one of its conditions can be (``lookup``):
+the index files each profile under its value as the condition compares it (an integer field's
+PHP int, a text field's case-folded text), so equality and ranges find their profiles without
+reading the others. Every candidate is still checked against the whole selection, so an
+indexed answer is the scan's answer; LIKE patterns (``=~``, ``!~``) are always scanned.
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ...indexes import IndexSpec
 from .fieldtypes import normalize, php_float, php_int
 
 EXPRESSION = re.compile(r"^(.+?)([=<>!~]{1,2})(.*)$", re.DOTALL)
@@ -97,22 +104,33 @@ def _compare(left: Any, operator: str, right: Any) -> bool:
     return left >= right
 
 
+def _comparable(condition: Condition) -> tuple[str, Callable[[str], Any], Any]:
+    """How a comparison (not LIKE) reads both sides: the name of the conversion, the conversion
+    of a stored value, and the expression's value converted. Scans and indexes both use it."""
+    kind = condition.kind
+    if kind in NUMERIC_TYPES:
+        cast = php_int if kind == "integer" else php_float
+        return kind, cast, cast(condition.value.strip())
+    if kind in DATE_TYPES:
+        raw = condition.value.strip()
+        return "as-is", _as_is, normalize(kind, raw) if raw else ""
+    return "casefold", str.casefold, condition.value.casefold()
+
+
+def _as_is(stored: str) -> str:
+    return stored
+
+
 def _matcher(condition: Condition) -> Callable[[str], bool]:
-    operator, kind = condition.operator, condition.kind
+    operator = condition.operator
     if operator in ("=~", "!~"):
         pattern = _like(condition.value)
         wanted = operator == "=~"
         return lambda stored: bool(pattern.match(stored)) is wanted
-    if kind in NUMERIC_TYPES:
-        cast = php_int if kind == "integer" else php_float
-        right = cast(condition.value.strip())
-        return lambda stored: _compare(cast(stored), operator, right)
-    if kind in DATE_TYPES:
-        raw = condition.value.strip()
-        right = normalize(kind, raw) if raw else ""
+    _, convert, right = _comparable(condition)
+    if convert is _as_is:
         return lambda stored: _compare(stored, operator, right)
-    right_text = condition.value.casefold()
-    return lambda stored: _compare(stored.casefold(), operator, right_text)
+    return lambda stored: _compare(convert(stored), operator, right)
 
 
 def compile_selection(conditions: list[Condition],
@@ -136,3 +154,55 @@ def compile_selection(conditions: list[Condition],
             name, default = condition.target, defaults.get(condition.target, "")
             checks.append(lambda p, m=match, n=name, d=default: m(p["fields"].get(n, d)))
     return lambda profile: all(check(profile) for check in checks)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Where a selection's candidates come from: ``Store.find(…, index, operator, value)``."""
+
+    index: IndexSpec
+    operator: str
+    value: Any
+
+
+#: which condition drives a lookup when several could: equality finds the fewest profiles
+_PREFERENCE = {"==": 0, "<": 1, "<=": 1, ">": 1, ">=": 1, "!=": 2, "<>": 2}
+
+
+def lookup(conditions: list[Condition], defaults: dict[str, str], scope: str,
+           member: Callable[[dict[str, Any]], bool]) -> Lookup | None:
+    """The index lookup that finds a superset of the selection's matches, or None when no
+    condition can be served by an index (the selection then scans).
+
+    ``scope`` names the documents ``member`` accepts (``"database/1"``: the profiles of
+    database 1 that are not removed); it starts the index's name, so that indexes of one
+    database can be dropped together. The name also carries what the key function depends on
+    (the field, its conversion and its default), so that a field defined again differently
+    gets a new index, never a stale one.
+    """
+    usable = [c for c in conditions if c.operator in _PREFERENCE]
+    if not usable:
+        return None
+    condition = min(usable, key=lambda c: _PREFERENCE[c.operator])
+    conversion, convert, right = _comparable(condition)
+    read = _reader(condition, defaults)
+    default = defaults.get(condition.target, "")
+
+    def key(doc: dict[str, Any]) -> Any:
+        return convert(read(doc)) if member(doc) else None
+
+    name = f"{scope}/{condition.target}/{conversion}/{default}"
+    operator = "!=" if condition.operator == "<>" else condition.operator
+    return Lookup(IndexSpec(name, key), operator, right)
+
+
+def _reader(condition: Condition, defaults: dict[str, str]) -> Callable[[dict[str, Any]], str]:
+    """The stored value a condition looks at (``compile_selection`` reads the same, inline)."""
+    if condition.target == "#id":
+        return lambda p: str(p["ID"])
+    if condition.target == "#code":
+        return lambda p: p.get("secret", "")
+    if condition.target == "#modified":
+        return lambda p: p.get("modified", "")
+    name, default = condition.target, defaults.get(condition.target, "")
+    return lambda p: p["fields"].get(name, default)

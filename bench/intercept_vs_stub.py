@@ -1,0 +1,97 @@
+"""Inside a test: a call answered by the intercepting emulator vs a hand-written ``responses`` stub.
+
+What a user writes instead of the emulator is a ``responses`` stub returning a canned answer;
+this measures what the emulator costs on top of that, for the documented Copernica calls made
+with ``requests`` to ``https://api.copernica.com``:
+
+* ``PUT /v3/database/1/profiles?fields[]=customerid==4567`` (the seed's call, 1,000 profiles);
+* ``GET /v3/database/1/profiles?fields[]=customerid==4567`` (the same selection as a list);
+* ``GET /v3/profile/1``.
+
+Each pair runs interleaved in several rounds; prints the median µs of each and the ratio
+emulator / stub (goal ≤ 1.5×).
+
+Usage: python bench/intercept_vs_stub.py [--calls 500] [--rounds 3] [--profiles 1000]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import time
+from collections.abc import Callable
+
+import requests
+import responses
+
+from bigdata import demo_with_profiles
+from emulator.testing import EmulatorHandle
+
+BASE = "https://api.copernica.com/v3"
+TOKEN = "access_token=demo-copernica-token"
+SELECTION = "fields%5B%5D=customerid%3D%3D4567"
+BODY = {"fields": {"firstname": "John", "lastname": "Doe", "email": "johndoe@example.com"},
+        "interests": {"football": 1, "baseball": 0}}
+CALLS: dict[str, tuple[str, str, dict | None, int]] = {
+    "PUT database/1/profiles?fields[]=customerid==4567": (
+        "PUT", f"{BASE}/database/1/profiles?{TOKEN}&{SELECTION}", BODY, 204),
+    "GET database/1/profiles?fields[]=customerid==4567": (
+        "GET", f"{BASE}/database/1/profiles?{TOKEN}&{SELECTION}", None, 200),
+    "GET profile/1": ("GET", f"{BASE}/profile/1?{TOKEN}", None, 200),
+}
+
+
+def median_us(call: Callable[[], None], calls: int) -> float:
+    for _ in range(20):
+        call()
+    samples = []
+    for _ in range(calls):
+        started = time.perf_counter_ns()
+        call()
+        samples.append(time.perf_counter_ns() - started)
+    return statistics.median(samples) / 1000
+
+
+def stubbed(session: requests.Session, method: str, url: str, body: dict | None, status: int) -> Callable[[], None]:
+    """What a user hand-writes: the canned answer the emulator gives to the same call."""
+    def call() -> None:
+        reply = session.request(method, url, json=body)
+        assert reply.status_code == status
+    return call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profiles", type=int, default=1000)
+    args = parser.parse_args()
+    handle = EmulatorHandle.in_process(demo_with_profiles(args.profiles))
+    session = requests.Session()
+    canned = {}
+    with handle.intercept():  # the emulator's own answers become the stubs' canned answers
+        for name, (method, url, body, status) in CALLS.items():
+            reply = session.request(method, url, json=body)
+            assert reply.status_code == status, reply.text
+            canned[name] = (reply.status_code, reply.content, reply.headers.get("Content-Type"))
+    results: dict[str, dict[str, list[float]]] = {name: {"emulator": [], "stub": []} for name in CALLS}
+    for _ in range(args.rounds):
+        for name, (method, url, body, status) in CALLS.items():
+            with handle.intercept():
+                results[name]["emulator"].append(median_us(stubbed(session, method, url, body, status), args.calls))
+            with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+                code, content, ctype = canned[name]
+                mock.add(method, re.compile(re.escape(url.split("?")[0]) + r"(\?.*)?$"), body=content,
+                         status=code, content_type=ctype)
+                results[name]["stub"].append(median_us(stubbed(session, method, url, body, status), args.calls))
+    print(f"{args.profiles:,} profiles in database 1; median µs over {args.rounds} rounds of {args.calls} calls")
+    print(f"{'call':<52} {'emulator':>9} {'stub':>9} {'ratio':>6}   ratio per round (goal ≤ 1.5×)")
+    for name, got in results.items():
+        emulator, stub = statistics.median(got["emulator"]), statistics.median(got["stub"])
+        per_round = ", ".join(f"{e / s:.2f}" for e, s in zip(got["emulator"], got["stub"], strict=True))
+        print(f"{name:<52} {emulator:>9.0f} {stub:>9.0f} {emulator / stub:>6.2f}   {per_round}")
+    handle.close()
+
+
+if __name__ == "__main__":
+    main()
