@@ -7,9 +7,13 @@ Store's ``put`` and ``delete`` call ``ChangeLog.record`` with the document befor
 Cost per write is O(1) and tiny, whatever the store's size: stored documents are never changed
 in place (the Store's rule), so an entry keeps *references* to the old and new documents and
 nothing is copied or compared at write time; the field-by-field diff is made only when someone
-reads the history. Memory is bounded: ``per_document`` entries per document, ``documents``
-documents tracked (the least recently changed are forgotten first), and the newest ``recent``
-entries of all for the dashboard's "recent changes".
+reads the history. Memory is bounded in count and in bytes: ``per_document`` entries per
+document, ``documents`` documents tracked (the least recently changed are forgotten first), the
+newest ``recent`` entries of all for the dashboard's "recent changes"; and all the documents
+the kept entries hold alive add up to at most ``total_bytes`` (the oldest entries go first). An
+entry whose documents are larger than ``entry_bytes`` keeps neither (``truncated``): its action,
+origin and size are kept, its diff is not. Sizes are estimated by walking a document once, and
+a document's size is remembered for the next change of the same document, whose "before" it is.
 
 Who wrote: ``change_origin``, a context variable that ``register_hooks`` sets for each request
 (method, path with credentials masked, later its status and journal id). Deferred work runs in
@@ -34,19 +38,48 @@ from .jsondoc import Doc
 #: who is writing now: a dict made per request (see ``register_hooks``), or None outside requests
 change_origin: ContextVar[dict[str, Any] | None] = ContextVar("martech_emulator_change_origin", default=None)
 
+#: characters of a request's path and query kept in its changes' origin
+ORIGIN_LIMIT = 2048
+
 #: an origin written when nothing set one (fixtures loaded at start, tests calling the model)
 NO_REQUEST: dict[str, Any] = {"label": "emulator (no request)"}
+
+
+def doc_size(doc: Any) -> int:
+    """About how many bytes a JSON-shaped value keeps alive (iterative: any depth)."""
+    total, stack = 0, [doc]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            total += 49 + len(node)
+        elif kind is dict:
+            total += 64 + 16 * len(node)
+            for key, value in node.items():
+                total += 49 + len(key) if type(key) is str else 28
+                stack.append(value)
+        elif kind is list:
+            total += 56 + 8 * len(node)
+            stack.extend(node)
+        else:
+            total += 28
+    return total
 
 
 class Change:
     """One write: the document before (None when created) and after (None when deleted)."""
 
-    __slots__ = ("seq", "time", "origin", "table", "key", "before", "after")
+    __slots__ = ("seq", "time", "origin", "table", "key", "before", "after", "action", "size",
+                 "after_size", "truncated", "in_doc", "in_recent")
 
     def __init__(self, seq: int, time: datetime | None, origin: dict[str, Any], table: str, key: str,
                  before: Doc | None, after: Doc | None):
         self.seq, self.time, self.origin = seq, time, origin
         self.table, self.key, self.before, self.after = table, key, before, after
+        self.action = "created" if before is None else "deleted" if after is None else "changed"
+        self.size = self.after_size = 0
+        self.truncated = False
+        self.in_doc = self.in_recent = False
 
     @property
     def vendor_tenant_collection(self) -> tuple[str, str, str]:
@@ -57,48 +90,106 @@ class Change:
     def to_json(self) -> dict[str, Any]:
         """The entry as the control plane shows it, with the field-by-field diff."""
         vendor, tenant, collection = self.vendor_tenant_collection
-        action = "created" if self.before is None else "deleted" if self.after is None else "changed"
-        return {
+        body = {
             "seq": self.seq,
             "time": self.time.isoformat() if self.time else None,
             "vendor": vendor, "tenant": tenant, "collection": collection, "key": self.key,
-            "action": action,
+            "action": self.action,
             "request": dict(self.origin),  # one C-level copy: a request may be adding its status
-            "changes": diff(self.before, self.after),
+            "changes": [] if self.truncated else diff(self.before, self.after),
         }
+        if self.truncated:
+            body["truncated"] = True
+            body["size"] = self.size
+        return body
 
 
 class ChangeLog:
     def __init__(self, per_document: int = 20, documents: int = 100_000, recent: int = 200,
-                 now: Callable[[], datetime] | None = None):
+                 now: Callable[[], datetime] | None = None, total_bytes: int = 64 * 1024 * 1024,
+                 entry_bytes: int = 1024 * 1024):
         if per_document < 1 or documents < 1:
             raise ValueError("a change log keeps at least one entry for one document")
         self.per_document = per_document
         self.documents = documents
+        self.recent_size = recent
+        self.total_bytes = total_bytes
+        self.entry_bytes = entry_bytes
         self.now = now
         self._seq = itertools.count(1)
         self._docs: OrderedDict[tuple[str, str], list[Change]] = OrderedDict()
-        self.recent: deque[Change] = deque(maxlen=recent)
+        self.recent: deque[Change] = deque()
+        #: every change some list still holds, oldest first, and the bytes they keep alive
+        self._all: OrderedDict[int, Change] = OrderedDict()
+        self.bytes = 0
         # writers hold the Store's lock already; readers (the dashboard) need this one
         self._lock = threading.Lock()
 
     def record(self, table: str, key: str, before: Doc | None, after: Doc | None) -> None:
-        """Called by the Store under its lock, for every keyed write. O(1)."""
+        """Called by the Store under its lock, for every keyed write. O(size of ``after``)."""
         change = Change(next(self._seq), self.now() if self.now else None,
                         change_origin.get() or NO_REQUEST, table, key, before, after)
         slot = (table, key)
         with self._lock:
             entries = self._docs.get(slot)
+            previous = entries[-1] if entries else None
+            if before is None:
+                before_size = 0
+            elif previous is not None and previous.after is before:
+                before_size = previous.after_size
+            else:
+                before_size = doc_size(before)
+            change.after_size = doc_size(after) if after is not None else 0
+            origin = change.origin
+            change.size = (before_size + change.after_size + 256
+                           + len(origin.get("label", "")) + len(origin.get("path", "")) + len(origin.get("query", "")))
+            if change.size > self.entry_bytes:  # keep the fact, not the documents
+                change.truncated = True
+                change.before = change.after = None
             if entries is None:
                 entries = self._docs[slot] = []
                 if len(self._docs) > self.documents:
-                    self._docs.popitem(last=False)
+                    _, dropped = self._docs.popitem(last=False)
+                    for old in dropped:
+                        old.in_doc = False
+                        self._release(old)
             else:
                 self._docs.move_to_end(slot)
             entries.append(change)
-            if len(entries) > self.per_document:
-                del entries[0]
+            change.in_doc = change.in_recent = True
             self.recent.append(change)
+            self._all[change.seq] = change
+            self.bytes += change.size
+            if len(entries) > self.per_document:
+                old = entries.pop(0)
+                old.in_doc = False
+                self._release(old)
+            if len(self.recent) > self.recent_size:
+                old = self.recent.popleft()
+                old.in_recent = False
+                self._release(old)
+            while self.bytes > self.total_bytes and len(self._all) > 1:
+                self._evict_oldest()
+
+    def _release(self, change: Change) -> None:
+        """Forget ``change`` once no list holds it any more."""
+        if not change.in_doc and not change.in_recent and self._all.pop(change.seq, None) is not None:
+            self.bytes -= change.size
+
+    def _evict_oldest(self) -> None:
+        """Drop the oldest change of all: it is the first of its document's list and of
+        ``recent`` wherever it is in them, since every list is in the order of ``seq``."""
+        _, oldest = self._all.popitem(last=False)
+        self.bytes -= oldest.size
+        if oldest.in_doc:
+            slot = (oldest.table, oldest.key)
+            entries = self._docs[slot]
+            entries.pop(0)
+            if not entries:
+                del self._docs[slot]
+        if oldest.in_recent:
+            self.recent.popleft()
+        oldest.in_doc = oldest.in_recent = False
 
     def history(self, table: str, key: str) -> list[Change]:
         """A document's changes, oldest first (a copy of the list)."""
@@ -116,8 +207,16 @@ class ChangeLog:
         """Drop the history of every table for which ``keep(table)`` is false (reset, drop)."""
         with self._lock:
             for slot in [s for s in self._docs if not keep(s[0])]:
-                del self._docs[slot]
-            kept = [c for c in self.recent if keep(c.table)]
+                for old in self._docs.pop(slot):
+                    old.in_doc = False
+                    self._release(old)
+            kept = []
+            for change in self.recent:
+                if keep(change.table):
+                    kept.append(change)
+                else:
+                    change.in_recent = False
+                    self._release(change)
             self.recent.clear()
             self.recent.extend(kept)
 
@@ -156,8 +255,11 @@ def register_hooks(app: Any) -> None:
     @app.before_request
     def _start() -> None:
         query = request_query_masked()
-        origin = {"method": request.method, "path": request.path, "query": query,
-                  "label": f"{request.method} {request.path}" + (f"?{unquote_plus(query)}" if query else "")}
+        path = request.path
+        if len(path) + len(query) > ORIGIN_LIMIT:  # a hostile URL is not kept whole with every change
+            path, query = path[:ORIGIN_LIMIT], query[:max(0, ORIGIN_LIMIT - len(path))]
+        origin = {"method": request.method, "path": path, "query": query,
+                  "label": f"{request.method} {path}" + (f"?{unquote_plus(query)}" if query else "")}
         g.change_origin_token = change_origin.set(origin)
         g.change_origin = origin
 

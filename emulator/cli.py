@@ -43,6 +43,23 @@ def cli() -> None:
               type=click.IntRange(1, 256), help="waitress worker threads.")
 @click.option("--journal-size", envvar="EMULATOR_JOURNAL_SIZE", default=1000, show_default=True,
               type=click.IntRange(1, 1_000_000), help="Requests the journal keeps per vendor and tenant.")
+@click.option("--journal-bytes", envvar="EMULATOR_JOURNAL_BYTES", default=Settings.journal_bytes,
+              show_default=True, type=click.IntRange(1024),
+              help="Bytes the whole journal keeps; the oldest requests go first.")
+@click.option("--journal-entry-bytes", envvar="EMULATOR_JOURNAL_ENTRY_BYTES", default=Settings.journal_entry_bytes,
+              show_default=True, type=click.IntRange(256),
+              help="Bytes one journal entry keeps of its request body, response body, headers and query "
+                   "(each; the rest is cut and marked truncated).")
+@click.option("--history-bytes", envvar="EMULATOR_HISTORY_BYTES", default=Settings.history_bytes,
+              show_default=True, type=click.IntRange(1024),
+              help="Bytes the change history keeps; the oldest changes go first.")
+@click.option("--history-entry-bytes", envvar="EMULATOR_HISTORY_ENTRY_BYTES", default=Settings.history_entry_bytes,
+              show_default=True, type=click.IntRange(256),
+              help="A change whose documents are larger is recorded without them (marked truncated).")
+@click.option("--connection-limit", envvar="EMULATOR_CONNECTION_LIMIT", default=Settings.connection_limit,
+              show_default=True, type=click.IntRange(1, 100_000),
+              help="Connections served at once (waitress's connection_limit); beyond it, new "
+                   "connections wait in the listen backlog until one closes.")
 @click.option("--control-token", envvar="EMULATOR_CONTROL_TOKEN",
               help="Token every control-plane request must send as 'Authorization: Bearer <token>' "
                    "(required when --host is not a loopback address).")
@@ -51,8 +68,9 @@ def cli() -> None:
                    "subdomains too; repeatable; the environment variable takes a space- or "
                    "comma-separated list).")
 def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_demo: bool,
-          flush_interval: float, threads: int, journal_size: int, control_token: str | None,
-          allowed_hosts: tuple[str, ...]) -> None:
+          flush_interval: float, threads: int, journal_size: int, journal_bytes: int,
+          journal_entry_bytes: int, history_bytes: int, history_entry_bytes: int,
+          connection_limit: int, control_token: str | None, allowed_hosts: tuple[str, ...]) -> None:
     """Serve the emulated APIs and the control plane on one port."""
     import logging
 
@@ -74,7 +92,9 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     settings = Settings(host=host, port=port, data=data, fixtures=list(fixtures), demo=not no_demo,
-                        flush_interval=flush_interval, journal_size=journal_size,
+                        flush_interval=flush_interval, journal_size=journal_size, journal_bytes=journal_bytes,
+                        journal_entry_bytes=journal_entry_bytes, history_bytes=history_bytes,
+                        history_entry_bytes=history_entry_bytes, connection_limit=connection_limit,
                         control_token=control_token or None,
                         allowed_hosts=[h for value in allowed_hosts for h in value.split(",") if h.strip()])
     try:
@@ -82,7 +102,11 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
     except (EmulatorError, StoreFileError) as exc:
         raise click.ClickException(getattr(exc, "message", str(exc))) from None
     emulator = app.extensions["emulator"]
-    server = create_server(app, host=host, port=port, threads=threads, ident="martech-emulator")
+    _allow_open_files(connection_limit + threads + 64)
+    # poll(), not select(): select() cannot watch a socket numbered 1024 or more. waitress counts
+    # its listening socket and its wake-up pipe in its limit: + 2 makes the limit the clients'.
+    server = create_server(app, host=host, port=port, threads=threads, ident="martech-emulator",
+                           connection_limit=connection_limit + 2, asyncore_use_poll=True)
     bound_port = getattr(server, "effective_port", port)
     display_host = f"[{host}]" if ":" in host else host
     base = f"http://{display_host}:{bound_port}"
@@ -123,6 +147,22 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
             click.echo(f"martech-emulator stopped; the state was NOT written: {exc}", err=True)
             sys.exit(1)
         click.echo("martech-emulator stopped" + (f"; state written to {data}" if data else ""), err=True)
+
+
+def _allow_open_files(needed: int) -> None:
+    """Raise this process's soft limit of open files towards ``needed`` (never past the hard
+    limit), so the connection limit, not the file limit, decides how many clients are served."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass
 
 
 def _control(base_url: str, method: str, path: str, token: str | None = None, **kwargs):

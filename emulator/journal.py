@@ -5,10 +5,13 @@ at the dashboard) can check what their code sent, including what a real vendor n
 a Target update to a visitor that does not exist, a Copernica selection that matched nothing,
 an async update still queued. A vendor adds such a remark with ``requestnotes.current().add(…)``.
 
-Memory is bounded however long the emulator runs: each (vendor, tenant) keeps its newest
-``size`` entries (``Settings.journal_size``, 1,000 by default), and each stored body is cut at
-``BODY_LIMIT`` bytes. Credentials are masked before anything is stored, so a journal dumped
-into CI logs never shows a token.
+Memory is bounded in bytes however long the emulator runs, whatever is sent: each entry keeps
+at most ``entry_bytes`` (``Settings.journal_entry_bytes``, 16 KiB by default) of the request
+body, of the response body, of the request headers and of the query string, each marked
+``*_truncated`` when cut; each (vendor, tenant) keeps its newest ``size`` entries
+(``Settings.journal_size``, 1,000); and all entries together are kept under ``total_bytes``
+(``Settings.journal_bytes``, 32 MiB), the oldest going first. Credentials are masked before
+anything is stored, so a journal dumped into CI logs never shows a token.
 
 Matching (``Matcher``) is shared by the control plane (``POST /_emulator/requests/count``,
 ``…/find``) and the pytest plugin's ``assert_request_made``, so both agree on what "matches".
@@ -21,7 +24,7 @@ import json
 import logging
 import re
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,8 +38,13 @@ from .errors import EmulatorError
 
 log = logging.getLogger(__name__)
 
-#: bytes of a request or response body kept per entry; the rest is dropped (``*_truncated``)
+#: bytes of a request or response body (and of the headers, and of the query) kept per entry
+#: by default; the rest is dropped (``*_truncated``)
 BODY_LIMIT = 16 * 1024
+#: bytes all entries together keep by default
+TOTAL_LIMIT = 32 * 1024 * 1024
+#: what an entry costs besides its texts (the object, its dicts, the time): an estimate
+ENTRY_OVERHEAD = 1024
 MASK = "***"
 #: headers whose values are credentials (lower-case)
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "access_token"})
@@ -74,9 +82,33 @@ def request_query_masked() -> str:
     return g.masked_query
 
 
-def body_text(data: bytes) -> tuple[str, bool]:
-    cut = len(data) > BODY_LIMIT
-    return data[:BODY_LIMIT].decode("utf-8", errors="replace"), cut
+def body_text(data: bytes, limit: int = BODY_LIMIT) -> tuple[str, bool]:
+    cut = len(data) > limit
+    return data[:limit].decode("utf-8", errors="replace"), cut
+
+
+def cut_headers(items: Iterable[tuple[str, str]], limit: int) -> tuple[dict[str, str], bool]:
+    """Headers (credentials masked) until their names and values add up to ``limit``
+    characters: a value is cut where the budget ends, later headers are left out."""
+    kept: dict[str, str] = {}
+    room = limit
+    for name, value in items:
+        value = mask_header(name, value)
+        if len(name) + len(value) > room:
+            if room > len(name):
+                kept[name] = value[:room - len(name)]
+            return kept, True
+        kept[name] = value
+        room -= len(name) + len(value)
+    return kept, False
+
+
+def cut_query(query: str, limit: int) -> tuple[str, bool]:
+    """A query string cut at ``limit`` on a parameter boundary, so what is kept still parses."""
+    if len(query) <= limit:
+        return query, False
+    head = query[:limit]
+    return head[:head.rfind("&")] if "&" in head else "", True
 
 
 # -- entries -----------------------------------------------------------------------------------
@@ -104,7 +136,17 @@ class Entry:
     response_body: str
     response_truncated: bool
     note: str | None
+    headers_truncated: bool = False
+    query_truncated: bool = False
     _query: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def size(self) -> int:
+        """About how many bytes this entry keeps alive (what the journal's total counts)."""
+        return (ENTRY_OVERHEAD + len(self.url) + len(self.path) + len(self.query_string) + len(self.body)
+                + len(self.response_body) + len(self.note or "")
+                + sum(len(k) + len(v) for k, v in self.headers.items())
+                + sum(len(k) + len(v) for k, v in self.response_headers.items()))
 
     @property
     def query(self) -> dict[str, list[str]]:
@@ -139,7 +181,9 @@ class Entry:
             "id": self.id, "time": self.time.isoformat(), "vendor": self.vendor,
             "tenant": self.tenant, "operation": self.operation, "matched": self.matched,
             "method": self.method, "url": self.url, "path": self.path, "query": self.query,
-            "headers": self.headers, "body": self.body, "body_truncated": self.body_truncated,
+            "query_truncated": self.query_truncated,
+            "headers": self.headers, "headers_truncated": self.headers_truncated,
+            "body": self.body, "body_truncated": self.body_truncated,
             "status": self.status, "response_headers": self.response_headers,
             "response_body": self.response_body, "response_truncated": self.response_truncated,
             "note": self.note,
@@ -165,32 +209,59 @@ NOT_JSON = _NotJson()
 
 
 class Journal:
-    """Bounded, thread-safe, per-tenant ring buffers of ``Entry``."""
+    """Thread-safe, per-tenant rings of ``Entry``, bounded in count per tenant and in bytes in all.
 
-    def __init__(self, size: int = 1000):
+    ``_all`` holds every entry by id, oldest first; each ring holds its tenant's entries in the
+    same order. So the oldest entry of all is the oldest of its ring, and either bound drops an
+    entry from both in O(1).
+    """
+
+    def __init__(self, size: int = 1000, total_bytes: int = TOTAL_LIMIT, entry_bytes: int = BODY_LIMIT):
         if size < 0:
             raise ValueError("journal size must be ≥ 0")
+        if total_bytes < 1 or entry_bytes < 1:
+            raise ValueError("the journal's byte limits must be ≥ 1")
         self.size = size
+        self.total_bytes = total_bytes
+        self.entry_bytes = entry_bytes
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._rings: dict[tuple[str, str | None], deque[Entry]] = {}
+        self._all: OrderedDict[int, tuple[Entry, int]] = OrderedDict()  # id -> (entry, size)
+        self.bytes = 0
 
     def record(self, **fields: Any) -> Entry | None:
         if self.size == 0:
             return None
         with self._lock:
             entry = Entry(id=next(self._ids), **fields)
-            ring = self._rings.get((entry.vendor, entry.tenant))
+            key = (entry.vendor, entry.tenant)
+            ring = self._rings.get(key)
             if ring is None:
-                ring = self._rings[(entry.vendor, entry.tenant)] = deque(maxlen=self.size)
+                ring = self._rings[key] = deque()
+            if len(ring) >= self.size:
+                self._forget(ring.popleft())
             ring.append(entry)
+            size = entry.size
+            self._all[entry.id] = (entry, size)
+            self.bytes += size
+            while self.bytes > self.total_bytes and len(self._all) > 1:
+                oldest, _ = self._all[next(iter(self._all))]
+                ring_of = self._rings[(oldest.vendor, oldest.tenant)]
+                ring_of.popleft()  # the oldest of all is the oldest of its ring
+                self._forget(oldest)
+                if not ring_of:
+                    del self._rings[(oldest.vendor, oldest.tenant)]
             return entry
+
+    def _forget(self, entry: Entry) -> None:
+        _, size = self._all.pop(entry.id)
+        self.bytes -= size
 
     def entries(self, matcher: Matcher | None = None, limit: int | None = None) -> list[Entry]:
         """Matching entries, oldest first; with ``limit``, only the newest ``limit`` of them."""
         with self._lock:
-            everything = [e for ring in self._rings.values() for e in ring]
-        everything.sort(key=lambda e: e.id)
+            everything = [e for e, _ in self._all.values()]
         if matcher is not None:
             everything = [e for e in everything if matcher.matches(e)]
         if limit is not None:
@@ -202,7 +273,11 @@ class Journal:
         with self._lock:
             keys = [k for k in self._rings
                     if (vendor is None or k[0] == vendor) and (tenant is None or k[1] == tenant)]
-            dropped = sum(len(self._rings.pop(k)) for k in keys)
+            dropped = 0
+            for k in keys:
+                for entry in self._rings.pop(k):
+                    self._forget(entry)
+                    dropped += 1
         return dropped
 
     def resize(self, size: int) -> None:
@@ -210,14 +285,16 @@ class Journal:
             raise ValueError("journal size must be ≥ 0")
         with self._lock:
             self.size = size
-            if size == 0:
-                self._rings.clear()
-            for key, ring in self._rings.items():
-                self._rings[key] = deque(ring, maxlen=size)
+            for key in list(self._rings):
+                ring = self._rings[key]
+                while len(ring) > size:
+                    self._forget(ring.popleft())
+                if not ring:
+                    del self._rings[key]
 
     def __len__(self) -> int:
         with self._lock:
-            return sum(len(r) for r in self._rings.values())
+            return len(self._all)
 
 
 # -- matching ----------------------------------------------------------------------------------

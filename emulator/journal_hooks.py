@@ -11,7 +11,7 @@ from urllib.parse import quote, urlunsplit
 from flask import Flask, Response, g, request
 
 from . import requestnotes
-from .journal import BODY_LIMIT, Journal, body_text, mask_header, request_query_masked
+from .journal import BODY_LIMIT, Journal, body_text, cut_headers, cut_query, request_query_masked
 from .state import current_emulator
 
 if TYPE_CHECKING:
@@ -22,21 +22,22 @@ log = logging.getLogger(__name__)
 
 
 class _InputTee:
-    """``wsgi.input`` that keeps the first ``BODY_LIMIT`` bytes the app reads.
+    """``wsgi.input`` that keeps the first ``limit`` bytes the app reads.
 
     The body is recorded as the vendor read it, without reading it ahead of the vendor: an
     early read would bypass the vendor's own body size limit, and a vendor that parses a form
     leaves nothing for a later ``get_data``.
     """
 
-    def __init__(self, stream: Any):
+    def __init__(self, stream: Any, limit: int = BODY_LIMIT):
         self._stream = stream
+        self.limit = limit
         self.kept = bytearray()
         self.seen = 0
 
     def _keep(self, data: bytes) -> bytes:
         self.seen += len(data)
-        room = BODY_LIMIT - len(self.kept)
+        room = self.limit - len(self.kept)
         if room > 0:
             self.kept += data[:room]
         return data
@@ -70,7 +71,8 @@ def register(app: Flask) -> None:
     def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
         # every request: which vendor owns it is known only once its path is canonical
         if "wsgi.input" in environ:
-            environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"])
+            limit = app.extensions["emulator"].journal.entry_bytes
+            environ["wsgi.input"] = environ[_TEE] = _InputTee(environ["wsgi.input"], limit)
         return inner(environ, start_response)
 
     app.wsgi_app = wsgi_app  # type: ignore[method-assign]
@@ -94,13 +96,13 @@ def register(app: Flask) -> None:
         return response
 
 
-def _request_body() -> tuple[str, bool]:
+def _request_body(limit: int) -> tuple[str, bool]:
     tee = request.environ.get(_TEE)
     if tee is None:
-        return body_text(request.get_data(cache=True))
+        return body_text(request.get_data(cache=True), limit)
     if tee.seen == 0 and request.content_length:
         try:  # the vendor answered without reading the body: read what the journal keeps
-            request.stream.read(BODY_LIMIT)
+            request.stream.read(tee.limit)
         except Exception:  # e.g. over the size limit, refused unread
             pass
     size = max(tee.seen, request.content_length or 0)
@@ -116,12 +118,14 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
     except Exception:
         log.exception("%s.tenant_of failed", vendor.name)
         tenant = None
-    body, body_cut = _request_body()
+    limit = journal.entry_bytes
+    body, body_cut = _request_body(limit)
     if response.is_streamed:
         response_body, response_cut = "<streamed>", False
     else:
-        response_body, response_cut = body_text(response.get_data())
-    query = request_query_masked()
+        response_body, response_cut = body_text(response.get_data(), limit)
+    query, query_cut = cut_query(request_query_masked(), limit)
+    headers, headers_cut = cut_headers(request.headers.items(), limit)
     environ = request.environ
     # built from the WSGI environ: werkzeug's ``request.url`` costs more than the rest of the entry
     scheme = environ.get("wsgi.url_scheme", "http")
@@ -141,15 +145,17 @@ def _record(emulator: Emulator, vendor: Vendor, response: Response) -> None:
         operation=request.endpoint if request.url_rule is not None else None,
         matched=request.url_rule is not None and not notes.unmatched,
         method=request.method,
-        url=urlunsplit((scheme, netloc, path, query, "")),
-        path=request.path,
+        url=urlunsplit((scheme, netloc, path, query, ""))[:2 * limit],  # a hostile Host or path is cut too
+        path=request.path[:limit],
         query_string=query,
-        headers={k: mask_header(k, v) for k, v in request.headers.items()},
+        headers=headers,
+        headers_truncated=headers_cut,
+        query_truncated=query_cut,
         body=body,
         body_truncated=body_cut,
         content_type=request.content_type or "",
         status=response.status_code,
-        response_headers=dict(response.headers.items()),
+        response_headers=cut_headers(response.headers.items(), limit)[0],
         response_body=response_body,
         response_truncated=response_cut,
         note=notes.text(),

@@ -28,21 +28,24 @@ MAX_DEPTH = 512
 
 
 class JsonInputError(ValueError):
-    """The input is not JSON the emulator accepts; ``reason`` says why, for the error message."""
+    """The input is not JSON the emulator accepts; ``reason`` says why, for the error message,
+    and ``kind`` which rule it broke (``syntax``, ``encoding``, ``surrogate``, ``number``,
+    ``depth``), for a vendor that words each differently."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, kind: str = "syntax"):
         super().__init__(reason)
         self.reason = reason
+        self.kind = kind
 
 
 def _constant(name: str) -> Any:
-    raise JsonInputError(f"{name} is not JSON")
+    raise JsonInputError(f"{name} is not JSON", "number")
 
 
 def _finite(text: str) -> float:
     number = float(text)
     if math.isinf(number):
-        raise JsonInputError(f"the number {text[:40]} is out of range")
+        raise JsonInputError(f"the number {text[:40]} is out of range", "number")
     return number
 
 
@@ -51,13 +54,13 @@ def loads(raw: bytes | str) -> Any:
     try:
         text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw
     except UnicodeDecodeError as exc:
-        raise JsonInputError(str(exc)) from None
+        raise JsonInputError(str(exc), "encoding") from None
     try:
         value = json.loads(text, parse_constant=_constant, parse_float=_finite)
     except JsonInputError:
         raise
     except RecursionError:
-        raise JsonInputError(f"arrays and objects are nested more than {MAX_DEPTH} deep") from None
+        raise JsonInputError(f"arrays and objects are nested more than {MAX_DEPTH} deep", "depth") from None
     except ValueError as exc:  # JSONDecodeError, and ints past Python's digit limit
         raise JsonInputError(str(exc)) from None
     check(value)
@@ -85,18 +88,18 @@ def check(value: Any) -> None:
         if kind is str:
             if _bad_text(node):
                 raise JsonInputError("a string holds a lone surrogate escape (\\ud800 to \\udfff "
-                                     "without its pair), which is not Unicode text")
+                                     "without its pair), which is not Unicode text", "surrogate")
         elif kind is float:
             if not math.isfinite(node):
-                raise JsonInputError("NaN and infinite numbers are not JSON values")
+                raise JsonInputError("NaN and infinite numbers are not JSON values", "number")
         elif kind is dict or kind is list:
             if depth >= MAX_DEPTH:
-                raise JsonInputError(f"arrays and objects are nested more than {MAX_DEPTH} deep")
+                raise JsonInputError(f"arrays and objects are nested more than {MAX_DEPTH} deep", "depth")
             if kind is dict:
                 for key, item in node.items():
                     if isinstance(key, str) and _bad_text(key):
                         raise JsonInputError("a member name holds a lone surrogate escape (\\ud800 to "
-                                             "\\udfff without its pair), which is not Unicode text")
+                                             "\\udfff without its pair), which is not Unicode text", "surrogate")
                     stack.append((item, depth + 1))
             else:
                 stack.extend((item, depth + 1) for item in node)

@@ -130,6 +130,8 @@ def build(app: Flask, base_url: str, vendors: Iterable[Vendor], control_operatio
         vendor = by_blueprint.get(blueprint) if blueprint else None
         if vendor is None and blueprint != "control":
             continue  # Flask's own /static route: not part of the API
+        if vendor is not None and not vendor.openapi_documents(rule.rule):
+            continue  # a route the vendor describes elsewhere (Copernica's /v2 twins)
         known = vendor.openapi_operations() if vendor else control_operations
         errors = vendor.openapi_errors() if vendor else control_errors
         for path, fixed in expand(rule):

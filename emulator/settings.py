@@ -27,3 +27,13 @@ class Settings:
     #: Host names the control plane answers besides loopback (``.example.com``: its subdomains too;
     #: ``*``: any)
     allowed_hosts: list[str] = field(default_factory=list)
+    #: bytes the whole request journal keeps (the oldest entries go first)
+    journal_bytes: int = 32 * 1024 * 1024
+    #: bytes one journal entry keeps of each of: request body, response body, headers, query
+    journal_entry_bytes: int = 16 * 1024
+    #: bytes the change history keeps in all (the oldest changes go first)
+    history_bytes: int = 64 * 1024 * 1024
+    #: a change whose documents are larger than this is recorded without them (marked truncated)
+    history_entry_bytes: int = 1024 * 1024
+    #: connections waitress serves at once (more wait in the listen backlog)
+    connection_limit: int = 1000

@@ -31,8 +31,10 @@ class Emulator:
         self.clock = Clock()
         self.work = WorkQueue(self.clock, batch_lock=self.store.lock)
         if settings.history_size > 0 and self.store.changes is None:
-            self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now)
-        self.journal = journal.Journal(settings.journal_size)
+            self.store.changes = changelog.ChangeLog(settings.history_size, now=self.clock.now,
+                                                     total_bytes=settings.history_bytes,
+                                                     entry_bytes=settings.history_entry_bytes)
+        self.journal = journal.Journal(settings.journal_size, settings.journal_bytes, settings.journal_entry_bytes)
         self.vendors = vendors
         self.realism = Realism(self)  # per-tenant settings, faults, latency, quotas
         self.ready = threading.Event()

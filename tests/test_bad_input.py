@@ -154,3 +154,17 @@ def test_a_null_tenant_matches_the_requests_no_tenant_was_known_for(app):
     c.get(f"/v3/profile/1?{COP}")
     found = c.post("/_emulator/requests/find", json={"tenant": None}).get_json()["requests"]
     assert [(e["tenant"], e["query"]["access_token"]) for e in found] == [(None, ["***"])]
+
+
+@pytest.mark.parametrize("body, detail", [
+    (DEEP, f" (arrays and objects are nested more than {MAX_DEPTH} deep)"),
+    ('{"context":{"channel":"web"},"execute":{"pageLoad":{"profileParameters":{"a":NaN}}}}', " (NaN is not JSON)"),
+    ('{"context":{"channel":"web"},"property":{"token":1e999}}', " (the number 1e999 is out of range)"),
+])
+def test_target_delivery_refuses_what_the_shared_parser_refuses_in_its_own_shape(app, body, detail):
+    before = _state(app)["adobe_target"]
+    reply = app.test_client().post("/rest/v1/delivery?client=demo&sessionId=s1", data=body,
+                                   content_type="application/json")
+    assert reply.status_code == 400
+    assert reply.get_json() == {"status": 400, "message": f"Invalid request: the body is not valid JSON{detail}"}
+    assert _state(app)["adobe_target"] == before

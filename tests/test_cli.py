@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import signal
 
+import pytest
 import requests
 
 TOKEN = "access_token=demo-copernica-token"
@@ -102,3 +103,94 @@ def test_journal_size_bounds_the_journal_per_tenant(serve_process):
         requests.get(f"{server.base_url}/v3/profile/1?{TOKEN}")
     journal = requests.get(f"{server.base_url}/_emulator/requests").json()["requests"]
     assert len(journal) == 3
+
+
+def test_sigint_stops_a_server_started_with_sigint_ignored(serve_process, tmp_path):
+    """A background job (``serve &``, nohup, some CI runners) inherits SIGINT ignored."""
+    data = str(tmp_path / "state.json")
+    server = serve_process("--data", data, "--flush-interval", "3600", ignore_sigint=True)
+    requests.put(f"{server.base_url}/v3/profile/2?{TOKEN}", json={"fields": {"firstname": "Background"}})
+    _, err = server.stop(signal.SIGINT)
+    assert server.process.returncode == 0
+    assert f"state written to {data}" in err
+    assert json.load(open(data))["copernica/Demo Company/profiles"]["2"]["fields"]["firstname"] == "Background"
+
+
+def _slow_clients(base_url: str, count: int) -> list:
+    """Connections that send half a request and then nothing (one header line every 2 s would
+    do the same: waitress waits for the end of the headers)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection((host, port))
+        sock.sendall(b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")
+        sockets.append(sock)
+    return sockets
+
+
+def test_a_hundred_slow_clients_do_not_block_new_connections(serve_process):
+    server = serve_process()
+    slow = _slow_clients(server.base_url, 150)
+    try:
+        reply = requests.get(f"{server.base_url}/v3/profile/1?{TOKEN}", timeout=10)
+        assert reply.status_code == 200
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def test_the_connection_limit_comes_from_its_environment_variable(serve_process):
+    server = serve_process(env={"EMULATOR_CONNECTION_LIMIT": "3"})
+    slow = _slow_clients(server.base_url, 3)
+    try:
+        with pytest.raises(requests.Timeout):
+            requests.get(f"{server.base_url}/_emulator/health", timeout=1.5)  # waits in the backlog
+        slow.pop().close()
+        assert requests.get(f"{server.base_url}/_emulator/health", timeout=10).status_code == 200
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def test_after_kill_9_only_the_last_interval_plus_one_flush_is_lost(serve_process, tmp_path):
+    """The promise of docs/control-plane.md: a write acknowledged more than one flush interval
+    plus the duration of one flush (``last_flush_seconds`` in health) before a crash is on disk."""
+    import threading
+    import time
+
+    data = str(tmp_path / "state.json")
+    interval = 0.2
+    server = serve_process("--data", data, "--flush-interval", str(interval))
+    acked: list[tuple[int, float]] = []
+    stop = threading.Event()
+
+    def write() -> None:
+        with requests.Session() as session:
+            i = 0
+            while not stop.is_set():
+                try:
+                    reply = session.put(f"{server.base_url}/v3/profile/2?{TOKEN}",
+                                        json={"fields": {"customerid": str(i)}})
+                except requests.ConnectionError:
+                    return  # the server was killed under this request: it was never acknowledged
+                assert reply.status_code == 204
+                acked.append((i, time.monotonic()))
+                i += 1
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(1.5)
+    flush_seconds = requests.get(f"{server.base_url}/_emulator/health").json()["data_file"]["last_flush_seconds"]
+    server.process.kill()  # SIGKILL: no chance to write anything more
+    killed = time.monotonic()
+    server.process.communicate()
+    stop.set()
+    writer.join()
+    saved = int(json.load(open(data))["copernica/Demo Company/profiles"]["2"]["fields"]["customerid"])
+    # scheduling slack on a shared CI machine: the bound is what a user can count on, plus 0.3 s
+    promised = [i for i, at in acked if at <= killed - (interval + flush_seconds + 0.3)]
+    assert promised, "the writer made no progress"
+    assert saved >= promised[-1]

@@ -97,6 +97,20 @@ def test_reset_one_vendor_and_everything(client):
     assert client.get("/_emulator/health").get_json()["vendors"]["copernica"]["profiles"] == 0
 
 
+def test_reset_of_a_tenant_that_does_not_exist_is_a_404_naming_it(client):
+    before = client.get("/_emulator/state").get_json()
+    reply = client.post("/_emulator/reset", json={"vendor": "copernica", "tenant": "Demo Compnay"})
+    assert reply.status_code == 404
+    assert reply.get_json() == {"emulator": "martech-emulator", "status": 404,
+                                "error": "unknown tenant 'Demo Compnay' of copernica; known tenants: "
+                                         "'Demo Company', 'Other Company'"}
+    assert client.get("/_emulator/state").get_json() == before
+    assert client.post("/_emulator/reset", json={"vendor": "copernica", "tenant": "Other Company"}).status_code == 200
+    again = client.post("/_emulator/reset", json={"vendor": "copernica", "tenant": "Other Company"})
+    assert again.status_code == 404  # reset, it is gone: a second reset names it unknown
+    assert again.get_json()["error"] == "unknown tenant 'Other Company' of copernica; known tenants: 'Demo Company'"
+
+
 @pytest.mark.parametrize("body, message", [
     ({"vendor": "nope"}, "unknown vendor 'nope'"),
     ({"tenant": "x"}, "'tenant' needs 'vendor' too"),

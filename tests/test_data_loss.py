@@ -237,3 +237,16 @@ def test_close_raises_flush_error_when_the_last_write_fails(tmp_path):
     with pytest.raises(FlushError, match="could not write the data file"):
         store.close()
     assert store.flush_failure["attempts"] == 1
+
+
+def test_serve_says_so_and_exits_1_when_the_last_write_fails(serve_process, tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    data = str(folder / "state.json")
+    server = serve_process("--data", data, "--flush-interval", "3600")
+    assert requests.put(f"{server.base_url}/v3/profile/2?{COP}", json={"fields": {"firstname": "x"}}).status_code == 204
+    shutil.rmtree(folder)
+    _, err = server.stop(signal.SIGTERM)
+    assert server.process.returncode == 1
+    assert "martech-emulator stopped; the state was NOT written: could not write the data file" in err
+    assert "FileNotFoundError" in err

@@ -65,8 +65,18 @@ def test_a_path_too_short(api, path):
 
 
 def test_doubled_and_trailing_slashes_are_ignored(api):
-    reply = api.get(f"/v3//profile//1/?{TOKEN}")
+    reply = api.get(f"/v3//profile/1//?{TOKEN}")
     assert reply.status_code == 200 and reply.json()["ID"] == "1"
+    reply = api.get(f"/v3/profile/1/fields//bogus/path/?{TOKEN}")
+    assert reply.status_code == 200 and reply.json()["firstname"] == "John"
+
+
+def test_a_doubled_slash_before_the_id_is_an_empty_id(api):
+    """rmuit's ApiBehaviorTest (live): ``profile//1`` names the profile "", not profile 1."""
+    assert_error(api.get(f"/v3/profile//1?{TOKEN}"), "No entity with supplied ID")
+    assert_error(api.delete(f"/v3/profile//1?{TOKEN}"), "No entity with supplied ID")
+    assert_error(api.get(f"/v3/database//1?{TOKEN}"), "No database with supplied ID")
+    assert api.get(f"/v3/profile/1?{TOKEN}").json()["removed"] is False
 
 
 def test_second_delete_of_a_profile(api):

@@ -67,7 +67,8 @@ def _operations() -> dict[str, Operation]:
     document = fixtures_document()
     return {
         "control.health": Operation("Health, version and each vendor's counts", responses={
-            200: Answer("ready", s.HealthOut), 503: Answer("still loading fixtures", s.HealthOut)}),
+            200: Answer("ready", s.HealthOut), 503: Answer("still loading fixtures, or the data file is not being written (see data_file)",
+                                         s.HealthOut)}),
         "control.reset": Operation("Forget everything, one vendor, or one tenant", body={JSON: RESET_BODY},
                                    responses={200: Answer("reset", s.ResetOut)}),
         "control.seed": Operation("Apply a fixtures document (validated whole first)", body={JSON: document},

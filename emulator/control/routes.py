@@ -78,7 +78,13 @@ def reset() -> Response:
         raise EmulatorError(f"unknown vendor {vendor!r}; expected one of: {', '.join(v.name for v in VENDORS)}")
     if tenant is not None and vendor is None:
         raise EmulatorError("'tenant' needs 'vendor' too")
-    current_emulator().reset(vendor, tenant)
+    emulator = current_emulator()
+    if tenant is not None:
+        known = vendor_named(vendor).tenants(emulator)
+        if tenant not in known:  # a typo must not look like a reset that worked
+            raise EmulatorError(f"unknown tenant {tenant!r} of {vendor}; known tenants: "
+                                f"{', '.join(repr(t) for t in known) or 'none'}", 404)
+    emulator.reset(vendor, tenant)
     return jsonify({"reset": {"vendor": vendor, "tenant": tenant}})
 
 

@@ -94,12 +94,26 @@ class ClockOut(Schema):
     offset_seconds = mf.Float(required=True)
 
 
+class DataFileOut(Schema):
+    path = mf.String(required=True)
+    written = mf.Boolean(required=True, metadata={"description": "false while writes of the data file fail"})
+    last_written = mf.String(required=True, allow_none=True)
+    last_flush_seconds = mf.Float(required=True, allow_none=True,
+                                  metadata={"description": "how long the last write took: a crash loses at most "
+                                                           "the writes of one flush interval plus this"})
+    flush_interval = mf.Float(required=True)
+    error = mf.String(metadata={"description": "while not written: why the last write failed"})
+    failing_since = mf.String()
+    failed_attempts = mf.Integer()
+
+
 class HealthOut(Schema):
-    status = mf.String(required=True, validate=validate.OneOf(["ok", "starting"]))
+    status = mf.String(required=True, validate=validate.OneOf(["ok", "starting", "data file not written"]))
     version = mf.String(required=True)
     vendors = mf.Dict(keys=mf.String(), values=mf.Dict(keys=mf.String(), values=mf.Integer()))
     persistent = mf.Boolean()
     clock = mf.Nested(ClockOut)
+    data_file = mf.Nested(DataFileOut, metadata={"description": "with --data only"})
 
 
 class ResetOut(Schema):
@@ -149,12 +163,21 @@ class ProfilesPageOut(Schema):
     rows = mf.List(mf.Nested(ProfileRow), required=True)
 
 
+class RelatedTable(Schema):
+    title = mf.String(required=True)
+    columns = mf.List(mf.String(), required=True)
+    rows = mf.List(mf.Nested(ProfileRow), required=True)
+
+
 class ProfileOut(Schema):
     vendor = mf.String(required=True)
     tenant = mf.String(required=True)
     key = mf.String(required=True)
     title = mf.String(required=True)
     document = mf.Dict(required=True, metadata={"description": "the profile in the vendor's own wire shape"})
+    related = mf.List(mf.Nested(RelatedTable), metadata={
+        "description": "records that belong to the profile, where the vendor has them (Copernica's subprofiles, "
+                       "one table per collection)"})
 
 
 class FieldChange(Schema):
@@ -174,6 +197,9 @@ class ChangeOut(Schema):
     request = mf.Dict(required=True, metadata={"description": "the request that made the change: label, "
                                                               "method, path, query (credentials masked), status"})
     changes = mf.List(mf.Nested(FieldChange), required=True)
+    truncated = mf.Boolean(metadata={"description": "present (true) when the documents were larger than the "
+                                                    "history keeps per entry: no field-by-field changes"})
+    size = mf.Integer(metadata={"description": "with truncated: the estimated bytes of the documents"})
 
 
 class HistoryOut(Schema):
@@ -234,7 +260,11 @@ class JournalEntry(Schema):
     url = mf.String(required=True)
     path = mf.String(required=True)
     query = mf.Dict(required=True, keys=mf.String(), values=mf.List(mf.String()))
+    query_truncated = mf.Boolean(required=True, metadata={"description": "the query string was cut at the "
+                                                                        "journal's per-entry limit"})
     headers = mf.Dict(required=True, keys=mf.String(), values=mf.String())
+    headers_truncated = mf.Boolean(required=True, metadata={"description": "headers were cut at the journal's "
+                                                                          "per-entry limit"})
     body = mf.String(required=True)
     body_truncated = mf.Boolean(required=True)
     status = mf.Integer(required=True)

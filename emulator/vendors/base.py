@@ -117,8 +117,9 @@ class Vendor:
     def profile_detail(self, emulator: Emulator, tenant: str, key: str) -> dict[str, Any] | None:
         """``{"key", "title", "document"}`` for one profile, ``document`` in the vendor's wire
         shape where the vendor can render it; None when there is no such profile. A vendor may
-        add ``"related": [{"title", "items": [str]}]``: short lists shown under the document
-        (a Campaign profile's subscriptions)."""
+        add ``"related"``: what belongs to the profile, shown under the document, each either a
+        short list ``{"title", "items": [str]}`` (a Campaign profile's subscriptions) or a table
+        ``{"title", "columns", "rows": [{"key", "cells"}]}`` like a page (Copernica's subprofiles)."""
         doc = emulator.store.get(self.name, tenant, self.profile_collection, key)
         return None if doc is None else {"key": key, "title": key, "document": doc}
 
@@ -149,6 +150,12 @@ class Vendor:
         """The answers any route of the vendor may give besides its own (``openapi.Answer`` by
         status): its error bodies. The default promises nothing about them."""
         return {"default": Answer("any other answer of the vendor", content_type=None)}
+
+    def openapi_documents(self, rule: str) -> bool:
+        """Whether the OpenAPI document lists this URL rule; False for twins of documented
+        routes (another API version with other statuses, a rule that only swallows extra path
+        components), which the vendor's docs page describes instead."""
+        return True
 
     def openapi_operations(self) -> dict[str, Operation]:
         """Descriptions of the vendor's routes by Flask endpoint name (``"copernica.profile"``),

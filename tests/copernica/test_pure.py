@@ -13,7 +13,7 @@ FIELDS = [{"name": "Email", "type": "email"}, {"name": "age", "type": "integer"}
 
 @pytest.mark.parametrize("value, expected", [
     ("42", 42), ("  7x", 7), ("-3", -3), ("1e3", 1000), ("4.9", 4), ("", 0), ("abc", 0),
-    (None, 0), (True, 1), (2.7, 2), ([1], 0), (float("nan"), 0)])
+    (None, 0), (True, 1), (2.7, 2), ([1], 1), ([], 0), (float("nan"), 0)])  # PHP: (int)[1] is 1
 def test_php_int(value, expected):
     assert php_int(value) == expected
 

@@ -33,6 +33,7 @@ def test_a_vendor_request_is_recorded_whole_with_credentials_masked(client):
         "url": "http://localhost/v3/database/1/profiles?access_token=***&fields%5B0%5D=customerid%3D%3D4567&create=0",
         "path": "/v3/database/1/profiles",
         "query": {"access_token": ["***"], "fields[0]": ["customerid==4567"], "create": ["0"]},
+        "query_truncated": False, "headers_truncated": False,
         "body": '{"fields": {"lastname": "Doe"}}', "body_truncated": False,
         "status": 204, "response_headers": {}, "response_body": "",
         "response_truncated": False, "note": None,

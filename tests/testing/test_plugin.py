@@ -32,7 +32,8 @@ def lastname(emulator, profile_id: str = "1") -> str:
 def test_the_fixture_is_a_demo_seeded_server_on_loopback(emulator):
     assert isinstance(emulator, EmulatorHandle)
     assert emulator.url.startswith("http://127.0.0.1:") and not emulator.url.endswith(":0")
-    assert emulator.base_urls["copernica"] == {"Copernica REST v3": f"{emulator.url}/v3"}
+    assert emulator.base_urls["copernica"] == {"Copernica REST v3": f"{emulator.url}/v3",
+                                               "Copernica REST v2": f"{emulator.url}/v2"}
     assert set(emulator.base_urls) == {v.name for v in VENDORS}
     assert requests.get(f"{emulator.url}/_emulator/health", timeout=10).json()["status"] == "ok"
     assert lastname(emulator) == "Smith"

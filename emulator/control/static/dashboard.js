@@ -144,7 +144,8 @@ async function refreshPage() {
   try {
     page = await api(`profiles?${qs(asked)}`);
   } catch (e) {
-    say(e.message, true);
+    // a page asked for before the tenant was reset or left is no news
+    if (asked.vendor === state.vendor && asked.tenant === state.tenant) say(e.message, true);
     return;
   }
   if (page.vendor !== state.vendor || page.tenant !== state.tenant || page.q !== state.q) return; // stale
@@ -201,6 +202,16 @@ function changeItem(change, withTarget) {
       (req.journal_id ? ` · request #${req.journal_id}` : "")), fields);
 }
 
+// records that belong to the profile (Copernica's subprofiles), as the vendor lists them
+function relatedTable(table) {
+  const head = el("tr", {}, ...table.columns.map((c) => el("th", {}, c)));
+  const rows = table.rows.map((r) => el("tr", { "data-key": r.key },
+    ...table.columns.map((c) => el("td", {}, String(r.cells[c] ?? "")))));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: String(table.columns.length) }, "none")));
+  return el("div", { class: "related" }, el("h3", {}, table.title),
+    el("table", { "data-testid": "related-table" }, el("thead", {}, head), el("tbody", {}, ...rows)));
+}
+
 async function refreshDetail() {
   if (!state.key) return;
   const asked = { vendor: state.vendor, tenant: state.tenant, key: state.key };
@@ -215,7 +226,7 @@ async function refreshDetail() {
   $("detail").hidden = false;
   $("detail-title").textContent = detail.title;
   $("detail-document").textContent = JSON.stringify(detail.document, null, 2);
-  $("detail-related").replaceChildren(...(detail.related || []).map(relatedSection));
+  $("detail-related").replaceChildren(...(detail.related || []).map((r) => r.rows ? relatedTable(r) : relatedSection(r)));
   const items = history.history.slice().reverse().map((c) => changeItem(c, false));
   if (!items.length) items.push(el("li", { class: "empty" }, "no recorded changes"));
   $("history").replaceChildren(...items);

@@ -221,17 +221,13 @@ def deliver() -> Response:
 
 
 def _json_body() -> dict:
-    try:
-        body = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError:
-        raise TargetError(400, "Invalid request: the body is not valid JSON", DELIVERY) from None
+    try:  # the emulator's one parser (``emulator/jsoninput.py``): what it refuses, and why
+        body = jsoninput.loads(request.get_data(cache=True) or b"null")
+    except jsoninput.JsonInputError as exc:
+        detail = {"syntax": "", "surrogate": " (a lone UTF-16 surrogate escape)"}.get(exc.kind, f" ({exc.reason})")
+        raise TargetError(400, f"Invalid request: the body is not valid JSON{detail}", DELIVERY) from None
     if not isinstance(body, dict):
         raise TargetError(400, "Invalid request: the body must be a JSON object (a DeliveryRequest)", DELIVERY)
-    try:  # a "\ud800" escape parses to a string no UTF-8 answer, journal or export could hold
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise TargetError(400, "Invalid request: the body is not valid JSON (a lone UTF-16 surrogate escape)",
-                          DELIVERY) from None
     return body
 
 

@@ -17,6 +17,10 @@ NO_ENTITY = "No entity with supplied ID"
 INVALID_DATA = "Invalid data provided"
 FIELDS_REQUIRED = "URL parameter fields is required"
 ALREADY_REMOVED = "This profile has already been removed"
+NO_COLLECTION = "No collection with given ID"  # "given", not "supplied": verbatim (§4.10)
+NO_SUBPROFILE = "No subprofile with supplied ID"
+SUBPROFILE_NOT_CREATED = "Subprofile could not be created"
+SUBPROFILE_ALREADY_REMOVED = "This subprofile has already been removed"
 # Our own wording, in the same style, where Copernica documents no message (README fidelity notes).
 MALFORMED_JSON = "Invalid JSON in request body"
 UNSUPPORTED_TYPE = "Unsupported content type, use application/json or application/x-www-form-urlencoded"
@@ -28,6 +32,9 @@ DATABASE_EXISTS = "A database with this name already exists"
 INVALID_DATABASE_NAME = "Invalid database name"
 INTEREST_EXISTS = "An interest with this name already exists"
 INVALID_INTEREST_NAME = "Invalid interest name"
+COLLECTION_EXISTS = "A collection with this name already exists"
+INVALID_COLLECTION_NAME = "Invalid collection name"
+NO_FIELD = "No field with supplied ID"
 INTERNAL = "Internal error"
 
 

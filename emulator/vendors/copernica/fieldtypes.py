@@ -12,13 +12,18 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from .phpdate import NegativeYear, strtotime
 
 TYPES = ("text", "email", "integer", "float", "select", "date", "datetime", "empty_date", "empty_datetime")
 
 _INT_PREFIX = re.compile(r"^\s*[+-]?\d+")
+#: PHP 8's is_numeric(): surrounding whitespace allowed
+_NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _FLOAT_PREFIX = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
-                 "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%d-%m-%Y %H:%M:%S", "%Y%m%d")
+#: Copernica writes and reads times in its own local time (vendor-apis.md §4.6)
+COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
 
 
 #: PHP's integers are 64-bit: ``PHP_INT_MIN`` .. ``PHP_INT_MAX``
@@ -36,6 +41,8 @@ def php_int(value: Any) -> int:
         return value if INT_MIN <= value <= INT_MAX else 0
     if isinstance(value, float):
         return int(value) if value == value and -9.223372036854776e18 <= value < 9.223372036854776e18 else 0
+    if isinstance(value, (list, dict)):
+        return 1 if value else 0  # PHP: a non-empty array casts to 1, an empty one to 0
     if isinstance(value, str):
         if value.isascii() and value.isdigit() and len(value) < 19:
             return int(value)  # the stored form of every integer field: worth a fast path
@@ -61,22 +68,26 @@ def php_float(value: Any) -> float:
     if isinstance(value, str):
         match = _FLOAT_PREFIX.match(value)
         return float(match.group(0)) if match else 0.0
+    if isinstance(value, (list, dict)):
+        return 1.0 if value else 0.0
     return 0.0
 
 
 def php_bool(value: Any) -> bool:
-    """How Copernica reads a boolean URL parameter such as ``create``, ``async`` or ``total``:
-    ``true``/``yes`` (any case) or a number ≥ 1 are true; anything else is false."""
+    """How Copernica reads a boolean URL parameter such as ``create``, ``async`` or ``total``
+    (rmuit ``Helper::isBooleanTrue``, tested live on ``total``): ``true``/``yes`` (any case, not
+    trimmed), a number whose absolute value is ≥ 1, or any array are true; anything else false."""
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        return value >= 1
+        return abs(value) >= 1
+    if isinstance(value, (list, dict)):
+        return True  # rmuit Helper::isBooleanTrue: "All arrays"
     if not isinstance(value, str):
         return False
-    text = value.strip().lower()
-    if text in ("true", "yes"):
-        return True
-    return php_float(text) >= 1 if _FLOAT_PREFIX.match(text) else False
+    if _NUMERIC.match(value):
+        return abs(float(value)) >= 1
+    return value.lower() in ("true", "yes")  # not trimmed: " true" is false (rmuit Helper)
 
 
 def format_float(number: float) -> str:
@@ -101,26 +112,12 @@ def _as_text(value: Any) -> str:
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """A ``strtotime``-like parse of the formats clients send; None when it cannot be read."""
+    """A date field value read like PHP's ``strtotime`` in Copernica's time zone (``phpdate``);
+    None when it gives nothing. Only strings are read: a bare number is not a date (rmuit:
+    "Timestamps don't work. (But they do when suffixed with '@'.)")."""
     if not isinstance(value, str):
         return None
-    text = value.strip()
-    if not text or not text[0].isdigit():
-        return None
-    try:  # ISO forms first: what clients send most, and parsed without exceptions in C
-        return datetime.fromisoformat(text).replace(tzinfo=None)
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=None)
+    return strtotime(value, COPERNICA_TZ)
 
 
 def normalize(field_type: str, value: Any, choices: list[str] | None = None,
@@ -137,8 +134,14 @@ def normalize(field_type: str, value: Any, choices: list[str] | None = None,
         return text if text in (choices or []) else ""
     if field_type in ("date", "empty_date", "datetime", "empty_datetime"):
         with_time = "datetime" in field_type
-        empty = "" if field_type.startswith("empty_") else ("0000-00-00 00:00:00" if with_time else "0000-00-00")
-        parsed = parse_datetime(value)
+        zero = "0000-00-00 00:00:00" if with_time else "0000-00-00"
+        empty = "" if field_type.startswith("empty_") else zero
+        if isinstance(value, str) and value.strip().startswith("0000-00-00"):
+            return empty  # Copernica's own empty date, whatever time follows it
+        try:
+            parsed = parse_datetime(value)
+        except NegativeYear:
+            return zero  # before year 0: the zero date, even in an empty_ field (rmuit Helper)
         if parsed is None:
             return empty
         return parsed.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")

@@ -17,13 +17,12 @@ import secrets
 from collections.abc import Callable, Iterable
 from hashlib import sha1
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from ...ids import is_digits
 from ...store import Store, clone
 from . import errors
 from .errors import CopernicaError
-from .fieldtypes import TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
+from .fieldtypes import COPERNICA_TZ, TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
 from .requestdata import as_list
 from .schemas import FIELD_NAME
 from .selection import compile_selection, parse
@@ -33,8 +32,6 @@ from ...jsondoc import Doc
 if TYPE_CHECKING:
     from ...clock import Clock
 
-#: Copernica writes times in its own local time (vendor-apis.md §4.6)
-COPERNICA_TZ = ZoneInfo("Europe/Amsterdam")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -120,6 +117,7 @@ class Account:
 
     # -- fields and interests ----------------------------------------------------------------
     def create_field(self, database_ref: str, body: Doc) -> str:
+        self.database(database_ref)  # the ID is checked before the body, as on the live API
         name, field_type = body.get("name"), body.get("type", "text")
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise CopernicaError(errors.INVALID_FIELD_NAME)
@@ -129,6 +127,7 @@ class Account:
                             lambda field_id: make_field({**body, "ID": field_id, "type": field_type}))
 
     def create_interest(self, database_ref: str, body: Doc) -> str:
+        self.database(database_ref)
         name, group = body.get("name"), body.get("group", "")
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise CopernicaError(errors.INVALID_INTEREST_NAME)
@@ -230,17 +229,9 @@ class Account:
 
     def _update(self, profile: Doc, database: Doc, profile_fields: Doc, interests: Any,
                 secret: Any = None) -> None:
-        if profile["removed"] is not False:
-            return  # a removed profile never changes, and its ``modified`` stays put
-        profile = {**profile, "fields": dict(profile["fields"]), "interests": list(profile["interests"])}
-        changed = apply_values(profile, database, profile_fields, interests)
-        new_code = isinstance(secret, str) and secret != "" and secret != profile["secret"]
-        if new_code:
-            profile["secret"] = secret  # a new secret alone does not move ``modified``
-        if changed:
-            profile["modified"] = self.now()
-        if changed or new_code:
-            self._put("profiles", profile["ID"], profile)
+        changed = update_entity(profile, database, profile_fields, interests, secret, self.now())
+        if changed is not None:
+            self._put("profiles", changed["ID"], changed)
 
     def update_profile(self, profile_id: str, body: Any) -> None:
         """``PUT profile/<id>``: a non-object ``fields`` is ignored here, not refused."""
@@ -278,14 +269,22 @@ class Account:
             self._update(profile, database, {}, body)
 
     def delete_profile(self, profile_id: str, completely: bool = False) -> None:
+        """Remove a profile, and with it every subprofile it has (vendor-apis.md §4.10)."""
         with self.store.transaction():
             profile = self.profile(profile_id)
             if profile["removed"] is not False:
                 raise CopernicaError(errors.ALREADY_REMOVED)
+            now = self.now()
+            for sub in self.store.search(VENDOR, self.name, "subprofiles", lambda s: (
+                    s["profile"] == profile["ID"] and (completely or s["removed"] is False))):
+                if completely:
+                    self.store.delete(VENDOR, self.name, "subprofiles", sub["ID"])
+                else:
+                    self._put("subprofiles", sub["ID"], {**sub, "fields": {}, "removed": now})
             if completely:
                 self.store.delete(VENDOR, self.name, "profiles", profile["ID"])
                 return
-            profile.update(fields={}, interests=[], removed=self.now())
+            profile.update(fields={}, interests=[], removed=now)
             self._put("profiles", profile["ID"], profile)
 
 
@@ -304,6 +303,50 @@ def make_field(spec: Doc) -> Doc:
         "textlines": max(1, php_int(spec.get("textlines", 1))),
         "hidden": flag("hidden"), "index": flag("index"),
     }
+
+
+def secret_text(value: Any) -> str:
+    """A ``secret`` as Copernica stores it: a scalar as text with every non-ASCII character a
+    ``?`` (``"üCE"`` is ``"?CE"``), anything else ``"1"`` (rmuit ``Helper::normalizeSecretInput``)."""
+    if isinstance(value, bool):
+        text = "1" if value else ""
+    elif isinstance(value, (int, float, str)):
+        text = value if isinstance(value, str) else str(normalize("text", value))
+    else:
+        return "1"
+    return "".join(c if ord(c) < 128 else "?" for c in text)
+
+
+def update_entity(entity: Doc, definition: Doc, values: Doc, interests: Any, secret: Any,
+                  now: str) -> Doc | None:
+    """A profile or subprofile after a PUT, or None when nothing it stores changed.
+
+    ``definition`` is the database (or collection) whose fields the values are for. ``modified``
+    moves only when a stored value changes; a new ``secret`` alone never moves it. A removed
+    entity keeps its empty fields, yet a write naming one of its fields moves ``modified`` and
+    a new secret sticks, as rmuit saw on the live API (reported to Copernica as a bug, §4.10).
+    """
+    new_secret_given = secret is not None and secret_text(secret) != entity["secret"]
+    if entity["removed"] is not False:
+        names = {f["name"].lower() for f in definition["fields"]}
+        touched = any(str(k).lower() in names for k in values)
+        if not touched and not new_secret_given:
+            return None
+        updated = dict(entity)
+        if touched:
+            updated["modified"] = now
+        if new_secret_given:
+            updated["secret"] = secret_text(secret)
+        return updated
+    updated = {**entity, "fields": dict(entity["fields"])}
+    if "interests" in entity:
+        updated["interests"] = list(entity["interests"])
+    changed = apply_values(updated, definition, values, interests)
+    if new_secret_given:
+        updated["secret"] = secret_text(secret)
+    if changed:
+        updated["modified"] = now
+    return updated if changed or new_secret_given else None
 
 
 def field_values(profile: Doc, database: Doc) -> dict[str, str]:
@@ -353,6 +396,8 @@ def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: An
             changed = True
         current[field["name"]] = new
         profile["fields"][field["name"]] = new
+    if "interests" not in profile:
+        return changed  # a subprofile: its collection has fields only
     have = set(profile["interests"])
     for name, wanted in interest_changes(database, interests).items():
         if wanted and name not in have:
@@ -384,11 +429,14 @@ def order_profiles(profiles: list[Doc], database: Doc, orderby: str, descending:
 
 
 def list_wrapper(data: list[Any], start: int, limit: int, total: int | None) -> Doc:
-    """Copernica's paged list: ``{"start","limit","count","total","data"}`` (``total`` optional)."""
-    wrapper: Doc = {"start": start, "limit": limit, "count": len(data)}
+    """Copernica's paged list: ``{"start","limit","count","data","total"}`` (``total`` optional).
+
+    ``data`` comes before ``total``, as in the docs' JSON examples of real answers (the embedded
+    ``fields`` of rest-get-collection) and in rmuit's ApiBehaviorTest, which compares whole
+    answers key order included (``assertSame``); only the paging page's sketch puts it last."""
+    wrapper: Doc = {"start": start, "limit": limit, "count": len(data), "data": data}
     if total is not None:
         wrapper["total"] = total
-    wrapper["data"] = data
     return wrapper
 
 

@@ -7,7 +7,7 @@ from ...openapi import Answer, Operation
 from . import schemas as s
 
 JSON = "application/json"
-EXAMPLES = {"ref": "1", "profile_id": "1"}
+EXAMPLES = {"ref": "1", "profile_id": "1", "collection_ref": "1", "subprofile_id": "1", "field_ref": "1"}
 CREATED_HEADERS = {"X-Created": {"description": "the new entity's ID", "schema": {"type": "string"}},
                    "X-location": {"description": "the new entity's URL", "schema": {"type": "string"}}}
 
@@ -25,6 +25,11 @@ PROFILE_LINKS = {name: {"operationId": op, "parameters": {"profile_id": "$respon
 
 
 NO_CONTENT = Answer("done (no body)", content_type=None)
+#: /v3's answers; /v2 answers a PUT with 303 + Location, a DELETE with 200 (docs/copernica.md)
+PUT_DONE = {204: NO_CONTENT}
+DELETED = {204: Answer("removed (no body)", content_type=None, headers={
+    "X-deleted": {"description": "<type> <id>", "schema": {"type": "string"}}})}
+FLAT = {JSON: {"type": "object", "additionalProperties": True}}
 ERRORS: dict[int | str, Answer] = {400: Answer("every Copernica error, with its message", s.ErrorOut)}
 
 
@@ -53,23 +58,57 @@ OPERATIONS: dict[str, Operation] = {
                                     body={JSON: s.ProfileBody}),
     "copernica.update_profiles": _op(
         "Update the profiles the selection matches, or create one (create=1)",
-        {201: created("profile"), 204: NO_CONTENT}, query=s.UpdateQuery, body={JSON: s.ProfileBody},
+        {201: created("profile"), **PUT_DONE}, query=s.UpdateQuery, body={JSON: s.ProfileBody},
         description="With async=1 the update is applied in the background and the answer is 204."),
     "copernica.profile": _op("A profile (a removed one too: its fields empty, removed set)",
                              {200: Answer("profile", s.ProfileOut)}),
-    "copernica.update_profile": _op("Update a profile's fields, interests, secret", {204: NO_CONTENT},
+    "copernica.update_profile": _op("Update a profile's fields, interests, secret", PUT_DONE,
                                     body={JSON: s.ProfileBody}),
     "copernica.delete_profile": _op("Remove a profile", {204: Answer("removed (no body)", content_type=None, headers={
         "X-deleted": {"description": "profile <id>", "schema": {"type": "string"}}})},
         query=s.DeleteQuery, body={JSON: s.DeleteBody}),
     "copernica.profile_fields": _op("A profile's field values", {200: Answer("fields", {
         "type": "object", "additionalProperties": {"type": "string"}})}),
-    "copernica.update_profile_fields": _op("Update a profile's fields (flat body)", {204: NO_CONTENT},
+    "copernica.update_profile_fields": _op("Update a profile's fields (flat body)", PUT_DONE,
                                            body={JSON: {"type": "object", "additionalProperties": True}}),
     "copernica.profile_interests": _op("A profile's interests", {200: Answer("interests", {
         "type": "array", "items": {"$ref": "#/components/schemas/CopernicaInterestOut"}})}),
-    "copernica.replace_profile_interests": _op("Replace a profile's interests", {204: NO_CONTENT},
+    "copernica.replace_profile_interests": _op("Replace a profile's interests", PUT_DONE,
                                                body={JSON: {}}),
     "copernica.add_profile_interests": _op("Add (or with 0, remove) interests", {204: NO_CONTENT},
                                            body={JSON: {}}),
+    "copernica.post_database": _op("Does nothing (the live API answers 2xx, no X-Created)", {204: NO_CONTENT}),
+    "copernica.database_collections": _op("A database's collections", {200: Answer("collections", s.CollectionList)},
+                                          query=s.PagingParams),
+    "copernica.create_collection": _op("Create a collection", {201: created("collection")}, body={JSON: s.CollectionBody}),
+    "copernica.collection": _op("A collection by ID or name", {200: Answer("collection", s.CollectionOut)}),
+    "copernica.update_collection": _op("Rename a collection", PUT_DONE, body={JSON: s.CollectionBody}),
+    "copernica.collection_fields": _op("A collection's fields", {200: Answer("fields", s.FieldList)},
+                                       query=s.PagingParams),
+    "copernica.create_collection_field": _op("Create a collection field", {201: created("field")},
+                                             body={JSON: s.FieldBody}),
+    "copernica.update_collection_field": _op("Change a collection field", PUT_DONE, body={JSON: s.FieldBody}),
+    "copernica.delete_collection_field": _op("Delete a collection field", DELETED),
+    "copernica.collection_subprofiles": _op("A collection's subprofiles: selection, paging, ordering",
+                                            {200: Answer("subprofiles", s.SubprofileList)}, query=s.ProfilesQuery),
+    "copernica.collection_subprofile_ids": _op("IDs of a collection's subprofiles", {200: Answer("IDs", {
+        "type": "array", "items": {"type": "integer"}})}),
+    "copernica.update_collection_subprofiles": _op(
+        "Update the subprofiles the selection matches (v3 only; never creates)", PUT_DONE,
+        query=s.UpdateQuery, body=FLAT),
+    "copernica.profile_subprofiles": _op("A profile's subprofiles in a collection",
+                                         {200: Answer("subprofiles", s.SubprofileList)}),
+    "copernica.create_subprofile": _op("Create a subprofile (the body is its fields)", {201: created("subprofile")},
+                                       body=FLAT),
+    "copernica.update_profile_subprofiles": _op(
+        "Update the profile's subprofiles the selection matches, or create one (create=1)",
+        {201: created("subprofile"), **PUT_DONE}, query=s.UpdateQuery, body=FLAT),
+    "copernica.subprofile": _op("A subprofile (a removed one too: its fields empty, removed set)",
+                                {200: Answer("subprofile", s.SubprofileOut)}),
+    "copernica.update_subprofile": _op("Update a subprofile's fields and secret", PUT_DONE, body={JSON: {
+        "type": "object", "properties": {"fields": {"type": "object"}, "secret": {"type": "string"}}}}),
+    "copernica.delete_subprofile": _op("Remove a subprofile", DELETED, query=s.DeleteQuery),
+    "copernica.subprofile_fields": _op("A subprofile's field values", {200: Answer("fields", {
+        "type": "object", "additionalProperties": {"type": "string"}})}),
+    "copernica.update_subprofile_fields": _op("Update a subprofile's fields (flat body)", PUT_DONE, body=FLAT),
 }

@@ -17,6 +17,7 @@ from ...jsoninput import JsonInputError, loads
 from .errors import MALFORMED_JSON, UNSUPPORTED_TYPE, CopernicaError
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
+_INT_KEY = re.compile(r"^(0|-?[1-9][0-9]*)$")  # the keys PHP turns into integers
 #: PHP's ``max_input_nesting_level`` default: deeper form variables are dropped, not refused
 MAX_INPUT_NESTING = 64
 
@@ -39,8 +40,8 @@ def php_nested(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
         node = result
         for i, part in enumerate(path):
             last = i == len(path) - 1
-            if part == "":
-                part = str(sum(1 for k in node if k.isdigit()))
+            if part == "":  # PHP appends after the largest integer key: a[1]=x&a[]=y is {1: x, 2: y}
+                part = str(max((int(k) for k in node if _INT_KEY.match(k)), default=-1) + 1)
             if last:
                 node[part] = value
             else:
@@ -84,3 +85,4 @@ def read_body(request: Request) -> Any:
         except JsonInputError:
             raise CopernicaError(UNSUPPORTED_TYPE) from None
     raise CopernicaError(UNSUPPORTED_TYPE)
+

@@ -48,6 +48,14 @@ class PhpInt(mf.Field):
         return php_int(value)
 
 
+class PhpString(mf.Field):
+    """A URL parameter that should be text (``order``, ``orderby``): an array (``order[]=desc``)
+    is not, and counts as empty, never an error."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        return value if isinstance(value, str) else ""
+
+
 class PhpBool(mf.Field):
     """A URL parameter read as Copernica reads booleans; never an error."""
 
@@ -88,6 +96,45 @@ class RemovedField(mf.Field):
         raise ValidationError("Must be false or a 'YYYY-MM-DD hh:mm:ss' time.")
 
 
+class SubprofileFixture(Schema):
+    """A subprofile as ``GET profile/<id>/subprofiles/<cid>`` lists it; ``profile`` and
+    ``collection`` may be given and must match where it sits (checked by the database)."""
+
+    class Meta:
+        unknown = RAISE
+
+    ID = CopernicaId()
+    field_values = mf.Dict(keys=mf.String(), values=mf.Raw(allow_none=True), load_default=dict,
+                           data_key="fields", attribute="fields")
+    secret = mf.String(validate=validate.Regexp(SECRET, error="Must be 28 lowercase hex characters."))
+    created = mf.String(validate=validate.Regexp(DATETIME_TEXT, error="Must be 'YYYY-MM-DD hh:mm:ss'."))
+    modified = mf.String(validate=validate.Regexp(DATETIME_TEXT, error="Must be 'YYYY-MM-DD hh:mm:ss'."))
+    removed = RemovedField(load_default=False)
+    profile = CopernicaId()
+    collection = CopernicaId()
+
+
+class CollectionFixture(Schema):
+    """A collection: ``fields`` in the shape of a database's (the embedded list wrapper of
+    ``GET collection/<id>`` written as the plain array)."""
+
+    class Meta:
+        unknown = RAISE
+
+    ID = CopernicaId()
+    name = mf.String(required=True, validate=validate.Regexp(FIELD_NAME, error="Not a valid collection name."))
+    description = mf.String(load_default="")
+    database = CopernicaId()
+    field_list = mf.List(mf.Nested(FieldFixture), load_default=list, data_key="fields", attribute="fields")
+
+    @validates_schema
+    def _unique_fields(self, data: dict, **kwargs) -> None:
+        names = [f["name"].lower() for f in data.get("fields", [])]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValidationError(f"Duplicate name {dupes[0]!r}.", "fields")
+
+
 class ProfileFixture(Schema):
     class Meta:
         unknown = RAISE
@@ -100,6 +147,8 @@ class ProfileFixture(Schema):
     created = mf.String(validate=validate.Regexp(DATETIME_TEXT, error="Must be 'YYYY-MM-DD hh:mm:ss'."))
     modified = mf.String(validate=validate.Regexp(DATETIME_TEXT, error="Must be 'YYYY-MM-DD hh:mm:ss'."))
     removed = RemovedField(load_default=False)
+    #: by collection: all digits = its ID, otherwise its name (any case)
+    subprofiles = mf.Dict(keys=mf.String(), values=mf.List(mf.Nested(SubprofileFixture)), load_default=dict)
 
     @validates_schema
     def _interests_shape(self, data: dict, **kwargs) -> None:
@@ -121,6 +170,46 @@ class DatabaseFixture(Schema):
     field_list = mf.List(mf.Nested(FieldFixture), load_default=list, data_key="fields", attribute="fields")
     interests = mf.List(mf.Nested(InterestFixture), load_default=list)
     profiles = mf.List(mf.Nested(ProfileFixture), load_default=list)
+    collections = mf.List(mf.Nested(CollectionFixture), load_default=list)
+
+    @validates_schema
+    def _collections_and_subprofiles(self, data: dict, **kwargs) -> None:
+        """Every subprofile key names a collection of this database; given ``database``,
+        ``profile`` and ``collection`` values match where they sit."""
+        problems: dict[str, Any] = {}
+        by_key: dict[str, dict] = {}
+        for i, collection in enumerate(data.get("collections", [])):
+            if "database" in collection and collection["database"] != data.get("ID"):
+                problems.setdefault("collections", {})[i] = {"database": ["Must be the ID of the database it is in."]}
+            by_key[collection["name"].lower()] = collection
+            if "ID" in collection:
+                by_key[collection["ID"]] = collection
+        names = [c["name"].lower() for c in data.get("collections", [])]
+        ids = [c["ID"] for c in data.get("collections", []) if "ID" in c]
+        if len(names) != len(set(names)) or len(ids) != len(set(ids)):
+            problems["collections"] = ["Collection names and IDs must be unique within a database."]
+        sub_ids: list[str] = []
+        for i, profile in enumerate(data.get("profiles", [])):
+            for key, items in profile.get("subprofiles", {}).items():
+                collection = by_key.get(key if is_digits(key) else key.lower())
+                where = problems.setdefault("profiles", {}).setdefault(i, {}).setdefault("subprofiles", {})
+                if collection is None:
+                    where[key] = ["Unknown collection."]
+                    continue
+                for j, item in enumerate(items):
+                    sub_ids.extend([item["ID"]] if "ID" in item else [])
+                    if "collection" in item and item["collection"] != collection.get("ID"):
+                        where.setdefault(key, {})[j] = {"collection": ["Must be the ID of the collection it is in."]}
+                    if "profile" in item and item["profile"] != profile.get("ID"):
+                        where.setdefault(key, {})[j] = {"profile": ["Must be the ID of the profile it is in."]}
+                if not where:
+                    del problems["profiles"][i]
+            if not problems.get("profiles", True):
+                del problems["profiles"]
+        if len(sub_ids) != len(set(sub_ids)):
+            problems["profiles"] = ["Duplicate subprofile ID."]
+        if problems:
+            raise ValidationError(problems)
 
     @validates_schema
     def _unique_names(self, data: dict, **kwargs) -> None:
@@ -189,8 +278,8 @@ class ListParams(Schema):
     start = PhpInt(load_default=0, metadata=INTEGER)
     limit = PhpInt(load_default=100, metadata=INTEGER)
     total = PhpBool(load_default=True, metadata=BOOLEAN)
-    orderby = mf.String(load_default="id", metadata={"description": "a field name or ID, id, modified or random"})
-    order = mf.String(load_default="asc", metadata={"description": "desc or descending sorts descending"})
+    orderby = PhpString(load_default="id", metadata={"type": "string", "description": "a field name or ID, id, modified or random"})
+    order = PhpString(load_default="asc", metadata={"type": "string", "description": "desc or descending sorts descending"})
     dataonly = PhpBool(load_default=False, metadata=BOOLEAN)
 
     @post_load
@@ -345,6 +434,33 @@ class ListOut(Schema):
     total = mf.Integer()
 
 
+class SubprofileOut(Schema):
+    """Exactly the eight keys of rest-get-subprofile, in this order."""
+
+    ID = mf.String(required=True)
+    secret = mf.String()
+    field_values = mf.Dict(keys=mf.String(), values=mf.String(), data_key="fields", attribute="fields",
+                           required=True)
+    profile = mf.String(required=True)
+    collection = mf.String(required=True)
+    created = mf.String()
+    modified = mf.String(required=True)
+    removed = mf.Raw(metadata={"description": "false, or the time it was removed",
+                               "oneOf": [{"type": "boolean", "enum": [False]}, {"type": "string"}]})
+
+
+class SubprofileList(ListOut):
+    data = mf.List(mf.Nested(SubprofileOut), required=True)
+
+
+class CollectionBody(Schema):
+    class Meta:
+        unknown = "include"
+
+    name = mf.String(required=True, metadata={"example": "my_collection"})
+    description = mf.String(metadata={"example": "example collection"})
+
+
 class ProfileList(ListOut):
     data = mf.List(mf.Nested(ProfileOut), required=True)
 
@@ -359,6 +475,13 @@ class InterestList(ListOut):
 
 class CollectionList(ListOut):
     data = mf.List(mf.Dict(), required=True)
+
+
+class CollectionOut(Schema):
+    ID = mf.String(required=True)
+    name = mf.String(required=True)
+    database = mf.String(required=True)
+    field_list = mf.Nested(FieldList, data_key="fields", attribute="fields", required=True)
 
 
 class DatabaseOut(Schema):

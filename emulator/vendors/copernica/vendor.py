@@ -11,26 +11,28 @@ from ...realism.settings import Setting
 from ...state import current_emulator
 from ..base import Vendor
 from . import errors, fixtures, views
-from .model import account_for_token
+from .errors import CopernicaError
+from .model import Account, account_for_token
 from .openapi import ERRORS, OPERATIONS
-from .routes import copernica, request_token
+from . import routes, subprofile_routes  # noqa: F401  (their views register on the blueprint)
+from .web import copernica, request_token
 from .settings import SETTINGS
 from .settings import VENDOR as NAME
 from .schemas import CopernicaFixtures
+from .subprofiles import Collections
 
 if TYPE_CHECKING:
     from ...state import Emulator
 
 #: resources whose first path element needs an ID after it
-_NEEDS_ID = {"database", "profile", "collection", "subprofile", "field", "interest"}
-_SLASHES = re.compile(r"/{2,}")
+_NEEDS_ID = {"database", "profile", "collection", "subprofile", "field", "interest"}  # and minicondition
 
 
 class Copernica(Vendor):
     name = NAME
     title = "Copernica REST API v3"
     hostnames = ("api.copernica.com",)
-    path_pattern = re.compile(r"^/v3(/|$)")
+    path_pattern = re.compile(r"^/v[23](/|$)")
     servers = ({"url": "https://api.copernica.com", "description": "Copernica (the real API)"},)
     security_schemes = {
         "copernicaToken": {"type": "apiKey", "in": "query", "name": "access_token"},
@@ -43,9 +45,17 @@ class Copernica(Vendor):
         return copernica
 
     def canonical_path(self, path: str) -> str:
-        """Copernica ignores doubled and trailing slashes (vendor-apis.md §4.1)."""
-        collapsed = _SLASHES.sub("/", path)
-        return collapsed.rstrip("/") if len(collapsed) > 1 else collapsed
+        """The path as Copernica reads it (vendor-apis.md §4.1, rmuit's ApiBehaviorTest):
+        trailing slashes are ignored, and so are doubled slashes after an entity's ID
+        (``profile/5/fields//bogus``); up to the ID an empty component counts, so
+        ``database//1`` names the database "" (and fails), not database 1."""
+        parts = path.rstrip("/").split("/")
+        if len(parts) < 3:
+            return "/".join(parts) or "/"
+        rest = parts[2:]  # after "", "v3"
+        while len(rest) > 1 and rest[0] == "":
+            rest.pop(0)  # "/v3//profile/1" is "/v3/profile/1"
+        return "/".join(parts[:2] + rest[:2] + [p for p in rest[2:] if p])
 
     def fixtures_schema(self) -> Schema:
         return CopernicaFixtures()
@@ -67,10 +77,15 @@ class Copernica(Vendor):
                 "profiles": sum(store.count(NAME, t, "profiles") for t in tenants)}
 
     def base_urls(self, base_url: str, emulator: Emulator) -> dict[str, str]:
-        return {"Copernica REST v3": f"{base_url}/v3"}
+        return {"Copernica REST v3": f"{base_url}/v3", "Copernica REST v2": f"{base_url}/v2"}
 
     def openapi_operations(self) -> dict[str, Any]:
         return OPERATIONS
+
+    def openapi_documents(self, rule: str) -> bool:
+        """/v3 only: /v2 is the same routes with v2's success statuses (docs/copernica.md), and
+        the ``<path:_ignored>`` rules only take the extra components the live API ignores."""
+        return rule.startswith("/v3/") and "_ignored" not in rule
 
     def openapi_errors(self) -> dict[int | str, Any]:
         return ERRORS
@@ -107,12 +122,41 @@ class Copernica(Vendor):
             return errors.error_response(errors.BODY_TOO_LARGE)
         if status >= 500:
             return errors.error_response(errors.INTERNAL)
-        if self.tenant_of(current_emulator(), request) is None:
+        emulator = current_emulator()
+        found = account_for_token(emulator.store, emulator.clock, request_token())
+        if found is None:
             return errors.error_response(errors.INVALID_TOKEN)
-        parts = [p for p in request.path.split("/") if p][1:]
-        if len(parts) == 1 and parts[0] in _NEEDS_ID:
-            return errors.error_response(errors.missing_path_element(1))
-        return errors.error_response(errors.INVALID_METHOD)
+        return errors.error_response(unrouted_message(found, request.method, request.path))
+
+
+def unrouted_message(account: Account, method: str, path: str) -> str:
+    """Copernica's message for a path no route takes, in the order the live API checks
+    (rmuit's ApiBehaviorTest, §4.2, §4.10): a missing ID first, then the validity of the ID
+    (whatever follows it), then a removed entity's DELETE, then the path itself."""
+    parts = path.split("/")[2:]  # without the version; an empty ID is a component (canonical_path)
+    if not parts:
+        return errors.INVALID_METHOD
+    head = parts[0]
+    if len(parts) == 1:
+        needs_id = head in _NEEDS_ID or (head == "minicondition" and method != "GET")
+        return errors.missing_path_element(1) if needs_id else errors.INVALID_METHOD
+    collections = Collections(account)
+    try:
+        if head == "database":
+            account.database(parts[1])
+        elif head == "collection":
+            collections.collection(parts[1])
+        elif head == "profile":
+            if account.profile(parts[1])["removed"] is not False and method == "DELETE":
+                return errors.ALREADY_REMOVED
+            if parts[2:] == ["subprofiles"] and method != "DELETE":
+                return errors.missing_path_element(3)
+        elif head == "subprofile":
+            if collections.subprofile(parts[1])["removed"] is not False and method == "DELETE":
+                return errors.SUBPROFILE_ALREADY_REMOVED
+    except CopernicaError as exc:
+        return exc.message
+    return errors.INVALID_METHOD
 
 
 VENDOR = Copernica()

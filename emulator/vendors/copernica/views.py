@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .model import VENDOR, Account, field_values
+from .model import Account, field_values
+from .settings import VENDOR
+from .subprofiles import Collections
 
 if TYPE_CHECKING:
     from ...state import Emulator
@@ -60,5 +62,25 @@ def profile_detail(emulator: Emulator, tenant: str, key: str) -> dict[str, Any] 
         return None
     database = store.peek(VENDOR, tenant, "databases", profile["database"])
     name = database["name"] if database else profile["database"]
-    document = Account(store, emulator.clock, tenant).render(profile, database)
-    return {"key": key, "title": f"Profile {key} · database {name}", "document": document}
+    account = Account(store, emulator.clock, tenant)
+    document = account.render(profile, database)
+    return {"key": key, "title": f"Profile {key} · database {name}", "document": document,
+            "related": subprofile_tables(Collections(account), profile)}
+
+
+def subprofile_tables(collections: Collections, profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """One table per collection of the profile's database: its subprofiles (removed ones too,
+    marked), each row as ``GET subprofile/<id>`` shows it. Read on every poll of the detail,
+    so a change to a subprofile shows up live."""
+    mine = collections.store.search(VENDOR, collections.name, "subprofiles", lambda s: s["profile"] == profile["ID"])
+    tables = []
+    for collection in collections.of_database(profile["database"]):
+        names = [f["name"] for f in collection["fields"]]
+        rows = []
+        for sub in sorted((s for s in mine if s["collection"] == collection["ID"]), key=lambda s: int(s["ID"])):
+            shown = collections.render(sub, collection)
+            rows.append({"key": sub["ID"], "cells": {"ID": sub["ID"], **shown["fields"],
+                                                     "modified": sub["modified"], "removed": sub["removed"] or ""}})
+        tables.append({"title": f"Subprofiles in {collection['name']} (collection {collection['ID']})",
+                       "columns": ["ID", *names, "modified", "removed"], "rows": rows})
+    return tables
