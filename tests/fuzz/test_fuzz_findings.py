@@ -119,14 +119,6 @@ def test_an_html_page_fails_unless_the_operation_serves_html():
     assert no_html_error_page(None, response, case) is None
 
 
-@pytest.mark.parametrize("beacon", [0, 1, "true", "yes", None])
-def test_target_delivery_takes_a_json_boolean_beacon_only(client, beacon):
-    response = client.post("/rest/v1/delivery?client=demo", json={"context": {"channel": "web", "beacon": beacon}})
-    assert (response.status_code, response.get_json()) == \
-        (400, {"status": 400, "message": "Invalid request: context.beacon: " +
-               ("Field may not be null." if beacon is None else "Not a valid boolean.")})
-
-
 def test_the_related_view_is_described_with_its_required_query():
     from emulator import create_app
     from emulator.settings import Settings

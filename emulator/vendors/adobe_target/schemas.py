@@ -241,22 +241,12 @@ class AddressSchema(_Lenient):
     referringUrl = fields.String()
 
 
-class JsonBoolean(fields.Boolean):
-    """true or false, as Target's own schema declares; not 0, 1 or "yes", which marshmallow's
-    Boolean would take (``0 in {False}`` holds in Python)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
-
-
 class ContextSchema(_Lenient):
     channel = fields.String(required=True, validate=validate.OneOf(["web", "mobile"]))
     address = fields.Nested(AddressSchema)
     userAgent = fields.String()
     timeOffsetInMinutes = fields.Float()
-    beacon = JsonBoolean()
+    beacon = fields.Boolean()
 
 
 class RequestDetailsSchema(_Lenient):
