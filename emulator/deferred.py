@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 class _Item:
     seq: int
     due: datetime | None = field(compare=False)
-    fn: Callable[[], None] = field(compare=False)
+    fn: Callable[[], object] = field(compare=False)
     label: str = field(compare=False, default="")
 
 
@@ -50,7 +50,7 @@ class WorkQueue:
         self._thread = threading.Thread(target=self._run, name="deferred-work", daemon=True)
         self._thread.start()
 
-    def submit(self, fn: Callable[[], None], due: datetime | None = None, label: str = "") -> None:
+    def submit(self, fn: Callable[[], object], due: datetime | None = None, label: str = "") -> None:
         """Queue ``fn``; it runs in a copy of the caller's context, so what it writes is
         attributed to the request that queued it (``changelog.change_origin``)."""
         context = contextvars.copy_context()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -45,7 +46,7 @@ def health() -> Response:
         "clock": emulator.clock.describe(),
     }
     if store.path:
-        body["data_file"] = {
+        data_file: dict[str, Any] = {
             "path": store.path,
             "written": failure is None,
             "last_written": _instant(store.last_flush_at),
@@ -53,8 +54,9 @@ def health() -> Response:
             "flush_interval": store.flush_interval,
         }
         if failure is not None:  # the state lives only in memory until a write succeeds again
-            body["data_file"].update(error=failure["error"], failing_since=_instant(failure["since"]),
-                                     failed_attempts=failure["attempts"])
+            data_file.update(error=failure["error"], failing_since=_instant(failure["since"]),
+                             failed_attempts=failure["attempts"])
+        body["data_file"] = data_file
     response = jsonify(body)
     response.status_code = 200 if failure is None else 503
     return response
@@ -74,13 +76,14 @@ def reset() -> Response:
         raise EmulatorError(f"unknown key {sorted(unknown)[0]!r}; reset takes 'vendor' and 'tenant'")
     if any(key in body and not isinstance(body[key], str) for key in ("vendor", "tenant")):
         raise EmulatorError("'vendor' and 'tenant' take strings")
-    if vendor is not None and vendor_named(vendor) is None:
+    owner = vendor_named(vendor) if vendor is not None else None
+    if vendor is not None and owner is None:
         raise EmulatorError(f"unknown vendor {vendor!r}; expected one of: {', '.join(v.name for v in VENDORS)}")
-    if tenant is not None and vendor is None:
-        raise EmulatorError("'tenant' needs 'vendor' too")
     emulator = current_emulator()
     if tenant is not None:
-        known = vendor_named(vendor).tenants(emulator)
+        if owner is None:
+            raise EmulatorError("'tenant' needs 'vendor' too")
+        known = owner.tenants(emulator)
         if tenant not in known:  # a typo must not look like a reset that worked
             raise EmulatorError(f"unknown tenant {tenant!r} of {vendor}; known tenants: "
                                 f"{', '.join(repr(t) for t in known) or 'none'}", 404)

@@ -60,6 +60,8 @@ class _Index:
             if found is None or (name and found[1].get("name") != name):
                 return None
             return pkey
+        if name is None:  # a reference with neither PKey nor name names no service
+            return None
         return self._stored(name)
 
     def _stored(self, name: str) -> str | None:
@@ -88,14 +90,14 @@ def check(store: Store, section: dict[str, Any]) -> None:
             profile = store.peek(NS, data["id"], PROFILES, sub["subscriber"]) or {}
             pairs[(service.get("PKey", ""), profile.get("PKey", ""))] = sub["PKey"]
         for j, sub in enumerate(data.get("subscriptions") or []):
-            service = index.service(sub["service"])
-            if service is None:
+            identity = index.service(sub["service"])
+            if identity is None:
                 raise EmulatorError(f"{where}.subscriptions[{j}].service: no service of the organization "
                                     f"is {sub['service'].get('PKey') or sub['service'].get('name')!r}.")
             if not index.profile(sub["subscriber"]["PKey"]):
                 raise EmulatorError(f"{where}.subscriptions[{j}].subscriber: no profile of the organization "
                                     f"has the PKey {sub['subscriber']['PKey']!r}.")
-            pair = (service, sub["subscriber"]["PKey"])
+            pair = (identity, sub["subscriber"]["PKey"])
             if pair in pairs and (pairs[pair] is None or pairs[pair] != sub.get("PKey")):
                 raise EmulatorError(f"{where}.subscriptions[{j}]: the profile is already subscribed to "
                                     "this service (a profile has one subscription per service).")
@@ -167,7 +169,7 @@ def _load_units(ctx: Context, units: list[dict[str, Any]], now: str) -> None:
                 store.delete(NS, org, ORG_UNITS, by_name[given["name"]])
         elif given["name"] in by_name:
             key = by_name[given["name"]]
-            pkey = store.get(NS, org, ORG_UNITS, key)["PKey"]
+            pkey = _stored_unit(store, org, key)["PKey"]
         else:
             key, pkey = records.make_key(store, ORG_UNIT, org, None)
         old = store.get(NS, org, ORG_UNITS, key) or {}
@@ -182,9 +184,17 @@ def _load_units(ctx: Context, units: list[dict[str, Any]], now: str) -> None:
         key = by_name[given["name"]]
         if given["name"] == ROOT["name"]:
             continue
-        doc = store.get(NS, org, ORG_UNITS, key)
+        doc = _stored_unit(store, org, key)
         doc["parent"] = by_name.get(given.get("parent") or ROOT["name"], root)
         store.put(NS, org, ORG_UNITS, key, doc)
+
+
+def _stored_unit(store: Store, org: str, key: str) -> dict[str, Any]:
+    """A copy of a unit this load has just seen or written."""
+    doc = store.get(NS, org, ORG_UNITS, key)
+    if doc is None:
+        raise LookupError(f"org unit {key!r} of organization {org!r} is not stored")
+    return doc
 
 
 def _unit_key(ctx: Context, ref: dict[str, Any]) -> str:
@@ -216,8 +226,8 @@ def export_organization(store: Store, org: str) -> dict[str, Any]:
     for sub in store.search(NS, org, SUBSCRIPTIONS):
         service = services.get(sub["service"])
         if sub["subscriber"] not in profiles_pkeys:
-            profile = store.peek(NS, org, PROFILES, sub["subscriber"])
-            profiles_pkeys[sub["subscriber"]] = profile["PKey"] if profile else None
+            subscriber = store.peek(NS, org, PROFILES, sub["subscriber"])
+            profiles_pkeys[sub["subscriber"]] = subscriber["PKey"] if subscriber else None
         if service is None or profiles_pkeys[sub["subscriber"]] is None:
             continue
         out["subscriptions"].append({"PKey": sub["PKey"], "created": sub["created"],

@@ -183,11 +183,12 @@ class OrganizationSchema(Schema):
                   ("subscriptions", check_subscription, None))
         for key, check, unique in checks:
             found: dict[Any, Any] = {}
-            seen: dict[str, set[str]] = {"PKey": set(), unique or "": set()}
+            distinct = ("PKey", unique) if unique else ("PKey",)
+            seen: dict[str, set[str]] = {name: set() for name in distinct}
             for i, record in enumerate(data.get(key) or []):
                 errors = check(record)
-                for name in ("PKey", unique):
-                    value = record.get(name) if name and isinstance(record, dict) else None
+                for name in distinct:
+                    value = record.get(name) if isinstance(record, dict) else None
                     if isinstance(value, str) and value:
                         if value in seen[name]:
                             errors.setdefault(name, []).append(f"this {name} appears twice in the organization")

@@ -56,10 +56,11 @@ def answer(store: Store, org: str, query: Query, params: dict[str, str], count: 
     line_count = _line_count(params.get("_lineCount"))
     start = 0
     if params.get("_lineStart"):
-        start = pkeys.line_start_offset(org, params["_lineStart"])
-        if start is None:
+        offset = pkeys.line_start_offset(org, params["_lineStart"])
+        if offset is None:
             raise errors.generic(f"The '_lineStart' value '{params['_lineStart']}' is not one "
                                  "this server returned; follow the 'next' href.")
+        start = offset
     if order:
         rows = _sorted(rows, order, query)
     page = rows[start:start + line_count]

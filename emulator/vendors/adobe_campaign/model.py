@@ -153,7 +153,7 @@ class Campaign:
         try:
             values = write_schema(self.custom, ext).load(body)
         except ValidationError as exc:
-            raise first_error(body, exc.messages) from None
+            raise first_error(body, exc.normalized_messages()) from None
         specs = {f.name: f for f in self.fields(ext)}
         values = {k: specs[k].empty if v is None else v for k, v in values.items()}
         if values.get("orgUnit") is not None:  # an extended profile's unit: stored by its key
@@ -271,8 +271,9 @@ class Campaign:
             return self.services.query(api, filters, params, field)
         if resource is resources.ORG_UNIT:
             return self.units.query(api, params, field)
-        tests = [resource.filter(name).make(params) for name in filters]
-        kept = [(p, params[p]) for name in filters for p in resource.filter(name).params if p in params]
+        chosen = resource.filters_named(filters)
+        tests = [f.make(params) for f in chosen]
+        kept = [(p, params[p]) for f in chosen for p in f.params if p in params]
         path = f"{self.base}/{api}/{resource.name}/" + "/".join(filters or ([field] if field else []))
         if resource is resources.HISTORY:
             specs = {f.name: f for f in resources.HISTORY_FIELDS}
@@ -492,8 +493,9 @@ def apply_values(doc: dict[str, Any], values: dict[str, Any], now: str) -> None:
             doc["location"] = {**FIELDS_BY_NAME["location"].empty, **doc.get("location", {}), **value}
             continue
         if name in BLACKLIST_FLAGS and bool(value) != bool(doc.get(name, False)):
-            if BLACKLIST_FLAGS[name]:
-                doc[BLACKLIST_FLAGS[name]] = now
+            stamp_field = BLACKLIST_FLAGS[name]
+            if stamp_field:
+                doc[stamp_field] = now
             doc["blackListAllLastModified"] = now
         doc[name] = value
 

@@ -81,7 +81,7 @@ class OrgUnits:
             try:
                 values = body_schema(ORG_UNIT_FIELDS, "OrgUnitBody").load(body)
             except ValidationError as exc:
-                raise first_error(body, exc.messages, RESOURCE) from None
+                raise first_error(body, exc.normalized_messages(), RESOURCE) from None
             values = {k: SPECS[k].empty if v is None else v for k, v in values.items()}
             name = values.get("name")
             if name is not None and name != doc.get("name"):

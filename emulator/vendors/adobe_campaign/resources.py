@@ -43,6 +43,16 @@ class Resource:
     def filter(self, name: str) -> Filter | None:
         return next((f for f in self.filters if f.name == name), None)
 
+    def filters_named(self, names: list[str]) -> list[Filter]:
+        """The filters a path chains, in its order; a name this resource lacks is no route."""
+        chosen = []
+        for name in names:
+            found = self.filter(name)
+            if found is None:
+                raise errors.unknown_route()
+            chosen.append(found)
+        return chosen
+
 
 # -- filters -------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import BaseConverter, ValidationError
 
 from ... import requestnotes
@@ -32,9 +33,13 @@ class OrganizationConverter(BaseConverter):
         return value
 
 
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("acs_org", OrganizationConverter)
+
+
 def make_blueprint() -> Blueprint:
     bp = Blueprint("adobe_campaign", __name__)
-    bp.record_once(lambda state: state.app.url_map.converters.setdefault("acs_org", OrganizationConverter))
+    bp.record_once(_register_converter)
     bp.add_url_rule("/<acs_org:org>/campaign", view_func=handle, defaults={"rest": ""},
                     methods=METHODS, merge_slashes=False, strict_slashes=False)
     bp.add_url_rule("/<acs_org:org>/campaign/<path:rest>", view_func=handle,

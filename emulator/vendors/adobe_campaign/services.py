@@ -78,8 +78,9 @@ class Services:
         return self.view(self.locate(ref)[1], api)
 
     def query(self, api: str, filters: list[str], params: dict[str, str], field: str | None) -> Query:
-        tests = [RESOURCE.filter(name).make(params) for name in filters]
-        kept = [(p, params[p]) for name in filters for p in RESOURCE.filter(name).params if p in params]
+        chosen = RESOURCE.filters_named(filters)
+        tests = [f.make(params) for f in chosen]
+        kept = [(p, params[p]) for f in chosen for p in f.params if p in params]
         path = f"{self.ctx.base}/{api}/service/" + "/".join(filters or ([field] if field else []))
         return Query(SERVICES, path, lambda d: self.view(d, api), SPECS,
                      match=(lambda d: all(t(d) for t in tests)) if tests else None,
@@ -99,7 +100,7 @@ class Services:
         try:
             values = body_schema(SERVICE_FIELDS, "ServiceBody").load(body)
         except ValidationError as exc:
-            raise first_error(body, exc.messages, "service") from None
+            raise first_error(body, exc.normalized_messages(), "service") from None
         return {k: SPECS[k].empty if v is None else v for k, v in values.items()}
 
     def create(self, body: dict[str, Any], api: str) -> dict[str, Any]:

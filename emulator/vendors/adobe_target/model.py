@@ -26,6 +26,7 @@ from __future__ import annotations
 import hmac
 import math
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote_plus
 
@@ -81,7 +82,8 @@ def fold(profile: Doc, now: datetime) -> Doc:
     if not pending:
         result.pop("pendingUpdates", None)
         return result
-    due, later = [], []
+    due: list[Doc] = []
+    later: list[Doc] = []
     for entry in sorted(pending, key=lambda e: parse_instant(e["visibleAt"])):
         (due if parse_instant(entry["visibleAt"]) <= now else later).append(entry)
     for entry in due:
@@ -105,6 +107,13 @@ class TargetModel:
     # -- store shorthands ----------------------------------------------------------------------
     def get(self, code: str, collection: str, key: str) -> Doc | None:
         return self.store.get(VENDOR, code, collection, key)
+
+    def existing(self, code: str, collection: str, key: str) -> Doc:
+        """A document the caller has just seen exists (inside the same transaction)."""
+        doc = self.get(code, collection, key)
+        if doc is None:
+            raise LookupError(f"{collection} {key!r} of client {code!r} is not stored")
+        return doc
 
     def peek(self, code: str, collection: str, key: str) -> Doc | None:
         """The stored document itself, for reads that never change it (``fold`` copies)."""
@@ -212,6 +221,7 @@ class TargetModel:
         now = self.clock.now()
         with self.store.transaction():
             view: Doc | None = None
+            missing: Callable[[str, str], TargetError]
             if by == "tntId":
                 profile = self.peek(code, PROFILES, ident)
                 view = fold(profile, now) if profile is not None else None
@@ -260,7 +270,7 @@ class TargetModel:
                      now: datetime) -> None:
         """Write attribute values (and a thirdPartyId link) to a known profile, at once or pending."""
         code = settings["code"]
-        profile = fold(self.get(code, PROFILES, tnt_id), now)
+        profile = fold(self.existing(code, PROFILES, tnt_id), now)
         pending_link = next((e["thirdPartyId"] for e in reversed(profile.get("pendingUpdates") or [])
                              if "thirdPartyId" in e), profile.get("thirdPartyId"))
         link = third_party_id if third_party_id and pending_link != third_party_id else None
@@ -288,7 +298,7 @@ class TargetModel:
 
     def _unlink(self, settings: Doc, tnt_id: str, at: str, delay: float, now: datetime) -> None:
         code = settings["code"]
-        profile = fold(self.get(code, PROFILES, tnt_id), now)
+        profile = fold(self.existing(code, PROFILES, tnt_id), now)
         if delay == 0:
             profile["thirdPartyId"] = None
         else:
@@ -372,7 +382,7 @@ class TargetModel:
                 else:
                     self._create_from_batch(code, id_column, ident, values, visible_at, delay)
                 counts["successfulUpdates"] += 1
-            batch = {"batchId": self._fresh_batch_id(code, now), "version": version, "submittedAt": stamp(now),
+            batch: Doc = {"batchId": self._fresh_batch_id(code, now), "version": version, "submittedAt": stamp(now),
                      "visibleAt": stamp(visible_at), "batchSize": len(rows), **counts}
             self.put(code, BATCHES, batch["batchId"], batch)
         return batch

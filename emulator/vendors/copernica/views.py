@@ -3,6 +3,7 @@ API returns it. Read-only, and paged before anything is rendered (vendor-agnosti
 ``Vendor.profiles_page`` / ``profile_detail``)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import CopernicaError
@@ -26,6 +27,7 @@ def _matches(profile: dict[str, Any], needle: str) -> bool:
 
 def profiles_page(emulator: Emulator, tenant: str, query: str, offset: int, limit: int) -> dict[str, Any]:
     store = emulator.store
+    page: Sequence[dict[str, Any]]
     if query:
         needle = query.casefold()
         found = store.search(VENDOR, tenant, "profiles", lambda p: _matches(p, needle))
@@ -36,8 +38,8 @@ def profiles_page(emulator: Emulator, tenant: str, query: str, offset: int, limi
     databases = {d["ID"]: d for d in (store.peek(VENDOR, tenant, "databases", p["database"])
                                       for p in page if p is not None) if d is not None}
     field_names: list[str] = []
-    for database in databases.values():
-        for field in database["fields"][:FIELD_COLUMNS]:
+    for shown in databases.values():
+        for field in shown["fields"][:FIELD_COLUMNS]:
             if field["name"] not in field_names:
                 field_names.append(field["name"])
     rows = []
