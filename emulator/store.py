@@ -41,7 +41,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -109,7 +109,10 @@ class InMemoryFlushingStorage(Storage):
 
     def write_file(self, snapshot: dict[str, dict[str, Doc]]) -> None:
         """Atomically replace the data file with ``snapshot``."""
-        directory = os.path.dirname(os.path.abspath(self.path))
+        path = self.path
+        if path is None:
+            raise FlushError("there is no data file to write (the store was made without one)")
+        directory = os.path.dirname(os.path.abspath(path))
         try:
             text = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except UnicodeEncodeError:
@@ -123,7 +126,7 @@ class InMemoryFlushingStorage(Storage):
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, path)
         except BaseException:
             try:
                 os.unlink(tmp)
@@ -555,8 +558,8 @@ class _Cond:
     def __init__(self, fn: Callable[[Doc], bool]):
         self.fn = fn
 
-    def __call__(self, doc: Doc) -> bool:
-        return bool(self.fn(doc))
+    def __call__(self, value: Mapping[Any, Any]) -> bool:
+        return bool(self.fn(value))  # type: ignore[arg-type]  # TinyDB hands us its Document, a dict
 
     def __hash__(self) -> int:
         return id(self)

@@ -158,4 +158,4 @@ def test_the_readme_starts_with_the_run_command_and_the_ci_test_command():
     assert (run.info, test.info) == ("sh", "sh")
     assert run.content == "python3 -m venv .venv && . .venv/bin/activate && pip install . && martech-emulator serve\n"
     assert test.content == ci_command + "\n"
-    assert ci_command.endswith("pip install '.[test]' && python -m pytest")
+    assert ci_command.endswith("pip install '.[test]' && python -m pytest -n 2")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -30,9 +30,16 @@ from ..vendors import VENDORS, vendor_for_path
 from ..vendors.base import Vendor
 
 # the pytest extra's packages; a plain install gets a one-line error naming the extra
-responses = require("responses", "pytest", "emulator.intercept()")
-httpx = require("httpx", "pytest", "emulator.intercept()")
-respx = require("respx", "pytest", "emulator.intercept()")
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+
+    import httpx
+    import respx
+    import responses
+else:
+    responses = require("responses", "pytest", "emulator.intercept()")
+    httpx = require("httpx", "pytest", "emulator.intercept()")
+    respx = require("respx", "pytest", "emulator.intercept()")
 
 #: the vendors' domains, never let through even before their vendor is registered, plus Adobe IMS
 #: (``adobelogin.com``), where an ACS client fetches its bearer token; the registered vendors'
@@ -108,7 +115,7 @@ def dispatch(app: Flask, hosts: HostMap, method: str, url: str, headers: Iterabl
     def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
         answer[:] = [int(status.split(" ", 1)[0]), response_headers]
 
-    app_iter = app(environ, start_response)
+    app_iter = app(environ, cast("StartResponse", start_response))
     try:
         content = b"".join(app_iter)
     finally:

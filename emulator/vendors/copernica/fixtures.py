@@ -123,15 +123,15 @@ def _drop_database(account: Account, database_id: str) -> None:
     store.drop_indexes(VENDOR, account.name, "profiles", f"database/{database_id}/")  # see selection.lookup
     profile_ids = set()
     for profile in store.search(VENDOR, account.name, "profiles", lambda p: p["database"] == database_id):
-        store.delete(VENDOR, account.name, "profiles", profile.doc_id)
+        store.delete(VENDOR, account.name, "profiles", str(profile.doc_id))
         profile_ids.add(profile["ID"])
     collection_ids = set()
     for collection in store.search(VENDOR, account.name, "collections", lambda c: c["database"] == database_id):
-        store.delete(VENDOR, account.name, "collections", collection.doc_id)
+        store.delete(VENDOR, account.name, "collections", str(collection.doc_id))
         collection_ids.add(collection["ID"])
     for sub in store.search(VENDOR, account.name, "subprofiles", lambda s: (
             s["collection"] in collection_ids or s["profile"] in profile_ids)):
-        store.delete(VENDOR, account.name, "subprofiles", sub.doc_id)
+        store.delete(VENDOR, account.name, "subprofiles", str(sub.doc_id))
 
 
 def export(emulator: Emulator) -> Doc:

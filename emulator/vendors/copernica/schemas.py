@@ -322,6 +322,9 @@ class SelectionParams(Schema):
 class ProfilesQuery(ListParams, SelectionParams):
     """``GET database/<id>/profiles``: paging, ordering and a selection."""
 
+    class Meta:
+        unknown = "exclude"
+
 
 class UpdateQuery(UpdateParams):
     class Meta:

@@ -145,15 +145,23 @@ def compile_selection(conditions: list[Condition],
     for condition in conditions:
         match = _matcher(condition)
         if condition.target == "#id":
-            checks.append(lambda p, m=match: m(str(p["ID"])))
+            checks.append(_check(match, lambda p: str(p["ID"])))
         elif condition.target == "#code":
-            checks.append(lambda p, m=match: m(p.get("secret", "")))
+            checks.append(_check(match, lambda p: p.get("secret", "")))
         elif condition.target == "#modified":
-            checks.append(lambda p, m=match: m(p.get("modified", "")))
+            checks.append(_check(match, lambda p: p.get("modified", "")))
         else:
-            name, default = condition.target, defaults.get(condition.target, "")
-            checks.append(lambda p, m=match, n=name, d=default: m(p["fields"].get(n, d)))
+            checks.append(_check(match, _field(condition.target, defaults.get(condition.target, ""))))
     return lambda profile: all(check(profile) for check in checks)
+
+
+def _check(match: Callable[[Any], bool], value_of: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], bool]:
+    return lambda profile: match(value_of(profile))
+
+
+def _field(name: str, default: Any) -> Callable[[dict[str, Any]], Any]:
+    """A field's value, or its default where the profile never had it set."""
+    return lambda profile: profile["fields"].get(name, default)
 
 
 @dataclass(frozen=True)
