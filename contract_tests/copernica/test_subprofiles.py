@@ -9,21 +9,10 @@ import re
 
 import pytest
 
-TOKEN = "access_token=demo-copernica-token"
+from .answers import TOKEN, assert_error, get
+
 KEYS = ["ID", "secret", "fields", "profile", "collection", "created", "modified", "removed"]
 TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-
-
-def get(api, path: str):
-    reply = api.get(f"{path}{'&' if '?' in path else '?'}{TOKEN}")
-    assert reply.status_code == 200, reply.text
-    assert reply.header("Content-Type") == "application/json"
-    return reply.json()
-
-
-def assert_error(reply, message: str) -> None:
-    assert reply.status_code == 400, reply.text
-    assert reply.json() == {"error": {"message": message}}
 
 
 @pytest.fixture

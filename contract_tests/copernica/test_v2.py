@@ -7,19 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-TOKEN = "access_token=demo-copernica-token"
+from .answers import TOKEN, assert_error, get
 
-
-def get(api, path: str):
-    reply = api.get(f"{path}{'&' if '?' in path else '?'}{TOKEN}")
-    assert reply.status_code == 200, reply.text
-    assert reply.header("Content-Type") == "application/json"
-    return reply.json()
-
-
-def assert_error(reply, message: str) -> None:
-    assert reply.status_code == 400, reply.text
-    assert reply.json() == {"error": {"message": message}}
 
 
 def location(reply) -> str:
