@@ -15,7 +15,9 @@ from emulator.clock import Clock
 from emulator.store import Store
 from emulator.vendors.copernica import model
 from emulator.vendors.copernica.model import Account
+from emulator.vendors.copernica import subprofiles
 from emulator.vendors.copernica.selection import OPERATORS
+from emulator.vendors.copernica.subprofiles import Collections
 
 FIELDS = [
     {"name": "customerid", "type": "integer", "value": "5"},
@@ -100,3 +102,54 @@ def test_a_database_seeded_again_forgets_its_indexes():
     assert indexed(account, database_id, ["customerid==3"]) == ["1"]
     fixtures._drop_database(account, database_id)
     assert account.store.indexes("copernica", "acme", "profiles") == []
+
+
+# -- subprofiles: the same indexes serve a collection's selection -----------------------------
+def make_collection() -> tuple[Collections, str, list[str]]:
+    account, database_id = make_account()
+    profiles = [account.create_profile(database_id, {"fields": {}}) for _ in range(2)]
+    collections = Collections(account)
+    collection_id = collections.create_collection(database_id, {"name": "Orders"})
+    for field in FIELDS:
+        collections.create_field(collection_id, field)
+    return collections, collection_id, profiles
+
+
+def sub_ids(collections: Collections, collection_id: str, selection: list[str], profile_id: str | None = None) -> list[str]:
+    return [s["ID"] for s in collections.select(collections.collection(collection_id), selection, profile_id=profile_id)]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(profile_fields, st.booleans()), max_size=12),
+       st.lists(selections, min_size=1, max_size=4),
+       st.lists(st.tuples(selections, profile_fields), max_size=3))
+def test_indexed_subprofile_selections_answer_what_the_scan_answers(monkeypatch, subs, asked, updates):
+    collections, collection_id, profiles = make_collection()
+
+    def scanned(selection: list[str], profile_id: str | None = None) -> list[str]:
+        with monkeypatch.context() as patch:
+            patch.setattr(subprofiles, "lookup", lambda *a, **k: None)
+            return sub_ids(collections, collection_id, selection, profile_id)
+
+    for values, on_first in subs:
+        collections.create_subprofile(profiles[0] if on_first else profiles[1], collection_id, values)
+    for selection in asked:
+        assert sub_ids(collections, collection_id, selection) == scanned(selection)
+        assert sub_ids(collections, collection_id, selection, profiles[0]) == scanned(selection, profiles[0])
+    for selection, values in updates:  # writes after the indexes were built
+        collections.update_collection_subprofiles(collection_id, selection, {"fields": values})
+    for selection in asked:
+        assert sub_ids(collections, collection_id, selection) == scanned(selection)
+
+
+def test_a_subprofile_selection_after_the_first_is_answered_from_its_index(monkeypatch):
+    collections, collection_id, profiles = make_collection()
+    for i in range(30):
+        collections.create_subprofile(profiles[i % 2], collection_id, {"customerid": str(i)})
+    first = sub_ids(collections, collection_id, ["customerid==7"])  # builds the index
+    assert len(first) == 1
+    assert collections.store.indexes("copernica", "acme", "subprofiles") == [
+        f"collection/{collection_id}/customerid/integer/5"]
+    monkeypatch.setattr(collections.store, "search", lambda *a, **k: pytest.fail("scanned"))
+    assert sub_ids(collections, collection_id, ["customerid==7"]) == first
+    assert len(sub_ids(collections, collection_id, ["customerid>=25"])) == 5

@@ -128,6 +128,7 @@ def _drop_database(account: Account, database_id: str) -> None:
     collection_ids = set()
     for collection in store.search(VENDOR, account.name, "collections", lambda c: c["database"] == database_id):
         store.delete(VENDOR, account.name, "collections", str(collection.doc_id))
+        store.drop_indexes(VENDOR, account.name, "subprofiles", f"collection/{collection['ID']}/")
         collection_ids.add(collection["ID"])
     for sub in store.search(VENDOR, account.name, "subprofiles", lambda s: (
             s["collection"] in collection_ids or s["profile"] in profile_ids)):

@@ -29,7 +29,7 @@ from .model import (
     update_entity,
 )
 from .schemas import FIELD_NAME
-from .selection import compile_selection, parse
+from .selection import compile_selection, lookup, parse
 from .settings import VENDOR
 
 #: the properties of a field definition a PUT may change (rest-put-collection-field)
@@ -200,11 +200,22 @@ class Collections:
                profile_id: str | None = None) -> list[Doc]:
         """Non-removed subprofiles of ``collection`` matching the selection, in ID order."""
         defaults = {f["name"]: default_value(f) for f in collection["fields"]}
-        matches = compile_selection(parse(expressions or [], collection["fields"]), defaults)
+        conditions = parse(expressions or [], collection["fields"])
+        matches = compile_selection(conditions, defaults)
         collection_id = collection["ID"]
-        found = self.store.search(VENDOR, self.name, "subprofiles", lambda s: (
-            s["collection"] == collection_id and s["removed"] is False
-            and (profile_id is None or s["profile"] == profile_id) and matches(s)))
+
+        def member(s: Doc) -> bool:
+            return s["collection"] == collection_id and s["removed"] is False
+
+        def wanted(s: Doc) -> bool:
+            return member(s) and (profile_id is None or s["profile"] == profile_id) and matches(s)
+
+        # served by the same ordered indexes as the profile selection (``selection.lookup``)
+        via = lookup(conditions, defaults, f"collection/{collection_id}", member)
+        if via is None:
+            found = self.store.search(VENDOR, self.name, "subprofiles", wanted)
+        else:
+            found = self.store.find(VENDOR, self.name, "subprofiles", via.index, via.operator, via.value, wanted)
         return sorted(found, key=lambda s: int(s["ID"]))
 
     def _page(self, collection: Doc, subs: list[Doc], params: Doc) -> Doc:
