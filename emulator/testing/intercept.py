@@ -156,8 +156,9 @@ class Intercept:
     # -- requests --------------------------------------------------------------------------------
     def _answer_requests(self, prepared: requests.PreparedRequest) -> Any:
         try:
-            return dispatch(self.app, self.hosts, prepared.method or "GET", prepared.url or "",
-                            prepared.headers.items(), _body_bytes(prepared.body))
+            headers = [(k, v if isinstance(v, str) else v.decode("latin-1")) for k, v in prepared.headers.items()]
+            return dispatch(self.app, self.hosts, prepared.method or "GET", prepared.url or "", headers,
+                            _body_bytes(prepared.body))
         except LookupError as exc:
             return HostNotEmulated(str(exc), request=prepared)
         except InjectedConnectionFault as exc:  # a realism rule broke the connection: as requests says it
