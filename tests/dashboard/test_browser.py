@@ -5,24 +5,13 @@ from __future__ import annotations
 import json
 import pathlib
 import re
-import shutil
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from chromium import launched_browser  # noqa: F401  (the browser fixture)
+from playwright.sync_api import expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 TOKEN = "demo-copernica-token"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from __future__ import annotations
 import requests
 from playwright.sync_api import expect
 
-from test_browser import browser, page  # noqa: F401  (the browser fixtures)
+from chromium import launched_browser  # noqa: F401  (the browser fixture)
+from test_browser import page  # noqa: F401  (the page fixture)
 
 TOKEN = "access_token=demo-copernica-token"
 DEMO = {"vendor": "copernica", "tenant": "Demo Company"}
