@@ -15,7 +15,6 @@ from emulator.clock import Clock
 from emulator.store import Store
 from emulator.vendors.copernica import model
 from emulator.vendors.copernica.model import Account
-from emulator.vendors.copernica import subprofiles
 from emulator.vendors.copernica.selection import OPERATORS
 from emulator.vendors.copernica.subprofiles import Collections
 
@@ -128,7 +127,7 @@ def test_indexed_subprofile_selections_answer_what_the_scan_answers(monkeypatch,
 
     def scanned(selection: list[str], profile_id: str | None = None) -> list[str]:
         with monkeypatch.context() as patch:
-            patch.setattr(subprofiles, "lookup", lambda *a, **k: None)
+            patch.setattr(model, "lookup", lambda *a, **k: None)
             return sub_ids(collections, collection_id, selection, profile_id)
 
     for values, on_first in subs:

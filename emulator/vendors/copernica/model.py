@@ -25,7 +25,7 @@ from .errors import CopernicaError
 from .fieldtypes import COPERNICA_TZ, TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
 from .requestdata import as_list
 from .schemas import FIELD_NAME
-from .selection import compile_selection, lookup, parse
+from .selection import Condition, compile_selection, lookup, parse
 from .settings import VENDOR
 from ...jsondoc import Doc
 
@@ -182,12 +182,19 @@ class Account:
         def wanted(p: Doc) -> bool:
             return p["database"] == database_id and p["removed"] is False and matches(p)
 
-        via = lookup(conditions, defaults, f"database/{database_id}", member)
+        return self.selected("profiles", conditions, defaults, f"database/{database_id}", member, wanted)
+
+    def selected(self, collection: str, conditions: list[Condition], defaults: dict[str, str], scope: str,
+                 member: Callable[[Doc], bool], wanted: Callable[[Doc], bool]) -> list[Doc]:
+        """The documents of ``collection`` (profiles or subprofiles) that ``wanted`` accepts, in ID
+        order: from an ordered index of ``scope``'s ``member`` documents where one serves the
+        selection (``selection.lookup``), else by scanning."""
+        via = lookup(conditions, defaults, scope, member)
         if via is None:
-            found = self.store.search(VENDOR, self.name, "profiles", wanted)
+            found = self.store.search(VENDOR, self.name, collection, wanted)
         else:
-            found = self.store.find(VENDOR, self.name, "profiles", via.index, via.operator, via.value, wanted)
-        return sorted(found, key=lambda p: int(p["ID"]))
+            found = self.store.find(VENDOR, self.name, collection, via.index, via.operator, via.value, wanted)
+        return sorted(found, key=lambda d: int(d["ID"]))
 
     def list_profiles(self, database_ref: str, params: Doc, expressions: list[str] | None) -> Doc:
         database = self.database(database_ref)

@@ -29,7 +29,7 @@ from .model import (
     update_entity,
 )
 from .schemas import FIELD_NAME
-from .selection import compile_selection, lookup, parse
+from .selection import compile_selection, parse
 from .settings import VENDOR
 
 #: the properties of a field definition a PUT may change (rest-put-collection-field)
@@ -210,13 +210,7 @@ class Collections:
         def wanted(s: Doc) -> bool:
             return member(s) and (profile_id is None or s["profile"] == profile_id) and matches(s)
 
-        # served by the same ordered indexes as the profile selection (``selection.lookup``)
-        via = lookup(conditions, defaults, f"collection/{collection_id}", member)
-        if via is None:
-            found = self.store.search(VENDOR, self.name, "subprofiles", wanted)
-        else:
-            found = self.store.find(VENDOR, self.name, "subprofiles", via.index, via.operator, via.value, wanted)
-        return sorted(found, key=lambda s: int(s["ID"]))
+        return self.account.selected("subprofiles", conditions, defaults, f"collection/{collection_id}", member, wanted)
 
     def _page(self, collection: Doc, subs: list[Doc], params: Doc) -> Doc:
         start, limit = params["start"], params["limit"]
