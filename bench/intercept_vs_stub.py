@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import time
 from collections.abc import Callable
 
 import requests
@@ -26,6 +25,7 @@ import responses
 
 from bigdata import demo_with_profiles
 from emulator.testing import EmulatorHandle
+from timing import median_call_us
 
 BASE = "https://api.copernica.com/v3"
 TOKEN = "access_token=demo-copernica-token"
@@ -39,17 +39,6 @@ CALLS: dict[str, tuple[str, str, dict | None, int]] = {
         "GET", f"{BASE}/database/1/profiles?{TOKEN}&{SELECTION}", None, 200),
     "GET profile/1": ("GET", f"{BASE}/profile/1?{TOKEN}", None, 200),
 }
-
-
-def median_us(call: Callable[[], None], calls: int) -> float:
-    for _ in range(20):
-        call()
-    samples = []
-    for _ in range(calls):
-        started = time.perf_counter_ns()
-        call()
-        samples.append(time.perf_counter_ns() - started)
-    return statistics.median(samples) / 1000
 
 
 def stubbed(session: requests.Session, method: str, url: str, body: dict | None, status: int) -> Callable[[], None]:
@@ -78,12 +67,12 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, (method, url, body, status) in CALLS.items():
             with handle.intercept():
-                results[name]["emulator"].append(median_us(stubbed(session, method, url, body, status), args.calls))
+                results[name]["emulator"].append(median_call_us(stubbed(session, method, url, body, status), args.calls))
             with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
                 code, content, ctype = canned[name]
                 mock.add(method, re.compile(re.escape(url.split("?")[0]) + r"(\?.*)?$"), body=content,
                          status=code, content_type=ctype)
-                results[name]["stub"].append(median_us(stubbed(session, method, url, body, status), args.calls))
+                results[name]["stub"].append(median_call_us(stubbed(session, method, url, body, status), args.calls))
     print(f"{args.profiles:,} profiles in database 1; median µs over {args.rounds} rounds of {args.calls} calls")
     print(f"{'call':<52} {'emulator':>9} {'stub':>9} {'ratio':>6}   ratio per round (goal ≤ 1.5×)")
     for name, got in results.items():

@@ -23,7 +23,6 @@ import argparse
 import io
 import json
 import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +31,7 @@ from werkzeug.test import EnvironBuilder
 
 from emulator.app import create_app
 from emulator.settings import Settings
+from timing import median_call_us
 
 TOKEN = "access_token=demo-copernica-token"
 PUT_BODY = json.dumps({"fields": {"firstname": "John", "lastname": "Doe", "email": "johndoe@example.com"},
@@ -66,17 +66,6 @@ def caller(app: Callable, environ: dict[str, Any], body: bytes) -> Callable[[], 
         if close is not None:
             close()
     return call
-
-
-def median_us(call: Callable[[], None], calls: int) -> float:
-    for _ in range(50):
-        call()
-    samples = []
-    for _ in range(calls):
-        started = time.perf_counter_ns()
-        call()
-        samples.append(time.perf_counter_ns() - started)
-    return statistics.median(samples) / 1000
 
 
 def emulator_app(realism: bool = True, **settings: Any) -> Flask:
@@ -123,7 +112,7 @@ def main() -> None:
     results: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(args.rounds):
         for name, call in calls.items():
-            results[name].append(median_us(call, args.calls))
+            results[name].append(median_call_us(call, args.calls, warmup=50))
     base = statistics.median(results["bare Flask app, one route (baseline)"])
     print(f"median µs per call over {args.rounds} rounds of {args.calls} calls (each round's median), "
           f"ratio to the bare Flask app")

@@ -17,6 +17,13 @@ def median_us(fn: Callable[[Any], Any], args: Iterable[Any]) -> float:
     return statistics.median(samples) / 1000
 
 
+def median_call_us(call: Callable[[], Any], calls: int, warmup: int = 20) -> float:
+    """``median_us`` of a call that takes no argument, after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        call()
+    return median_us(lambda _: call(), range(calls))
+
+
 def scaling_table(description: str, measure: Callable[[int, int], dict[str, float]],
                   default_ops: int) -> tuple[list[int], dict[int, dict[str, float]]]:
     """Parse ``--sizes``/``--ops``, run ``measure(size, ops)`` for each size, and print each
