@@ -73,11 +73,7 @@ class OrgUnits:
         with store.transaction():
             key, doc = self.locate(pkey)
             body = dict(body)
-            if "PKey" in body:
-                sent = body.pop("PKey")
-                found = records.find(store, ORG_UNIT, org, sent) if isinstance(sent, str) else None
-                if found is None or found[0] != key:
-                    raise errors.key_changed(pkey, str(sent), RESOURCE)
+            records.pop_own_pkey(store, ORG_UNIT, org, body, key, pkey, RESOURCE)
             try:
                 values = body_schema(ORG_UNIT_FIELDS, "OrgUnitBody").load(body)
             except ValidationError as exc:

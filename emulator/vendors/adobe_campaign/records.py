@@ -65,6 +65,18 @@ def find(store: Store, kind: Kind, org: str, pkey: str) -> tuple[str, dict[str, 
         return None
 
 
+def pop_own_pkey(store: Store, kind: Kind, org: str, body: dict[str, Any], key: str, shown: str,
+                 resource: str) -> None:
+    """A PATCH body may carry the record's own PKey back (as a GET gave it): take it out of
+    ``body``. Any other value is the key change Campaign refuses (``RST-360012``, §1.11)."""
+    if "PKey" not in body:
+        return
+    sent = body.pop("PKey")
+    found = find(store, kind, org, sent) if isinstance(sent, str) else None
+    if found is None or found[0] != key:
+        raise errors.key_changed(shown, str(sent), resource)
+
+
 def locate(store: Store, kind: Kind, org: str, pkey: str) -> tuple[str, dict[str, Any]]:
     """The store key and record a PKey names: 404 when it names no record (any more), 500 when
     it is not a PKey of this kind and organization at all (§1.11)."""

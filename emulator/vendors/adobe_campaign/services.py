@@ -129,11 +129,7 @@ class Services:
         with store.transaction():
             key, doc = self.locate(ref)
             body = dict(body)
-            if "PKey" in body:
-                sent = body.pop("PKey")
-                found = records.find(store, SERVICE, org, sent) if isinstance(sent, str) else None
-                if found is None or found[0] != key:
-                    raise errors.key_changed(doc["PKey"], str(sent), "service")
+            records.pop_own_pkey(store, SERVICE, org, body, key, doc["PKey"], "service")
             if "name" in body and body["name"] != doc.get("name"):
                 raise errors.key_changed(doc.get("name", ""), str(body["name"]), "service")
             values = self._validate(body)
