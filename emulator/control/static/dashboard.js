@@ -129,6 +129,9 @@ function selectTenant(vendor, tenant) {
   $("search").disabled = false;
   $("reset-tenant").disabled = false;
   $("detail").hidden = true;
+  // the rows on screen are another tenant's: a click on one before this tenant's page arrives
+  // would open a profile of the wrong tenant
+  $("profiles").tBodies[0].replaceChildren();
   for (const b of document.querySelectorAll("nav button")) {
     b.classList.toggle("selected", b.dataset.vendor === vendor && b.dataset.tenant === tenant);
   }
@@ -244,7 +247,7 @@ async function refreshDetail() {
     $("detail").hidden = true;
     return;
   }
-  if (detail.key !== state.key || detail.tenant !== state.tenant) return;
+  if (detail.key !== state.key || detail.tenant !== state.tenant || detail.vendor !== state.vendor) return;
   $("detail").hidden = false;
   $("detail-title").textContent = detail.title;
   $("detail-request").textContent = detail.request ? `${detail.request} → ${detail.status}` : "the stored document";
