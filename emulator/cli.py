@@ -83,9 +83,8 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
             f"(/_emulator: reset, seed, and the state with every tenant's credentials) with it; "
             f"set a control token with --control-token or EMULATOR_CONTROL_TOKEN, or bind 127.0.0.1")
 
-    from waitress.server import create_server
-
     from .app import create_app
+    from .serving import make_server
 
     # waitress warns "Task queue depth is N" whenever requests wait for a thread: normal under
     # load for an emulator, and noise in a developer's terminal.
@@ -103,10 +102,7 @@ def serve(host: str, port: int, data: str | None, fixtures: tuple[str, ...], no_
         raise click.ClickException(getattr(exc, "message", str(exc))) from None
     emulator = app.extensions["emulator"]
     _allow_open_files(connection_limit + threads + 64)
-    # poll(), not select(): select() cannot watch a socket numbered 1024 or more. waitress counts
-    # its listening socket and its wake-up pipe in its limit: + 2 makes the limit the clients'.
-    server = create_server(app, host=host, port=port, threads=threads, ident="martech-emulator",
-                           connection_limit=connection_limit + 2, asyncore_use_poll=True)
+    server = make_server(app, host=host, port=port, threads=threads, connection_limit=connection_limit)
     bound_port = getattr(server, "effective_port", port)
     display_host = f"[{host}]" if ":" in host else host
     base = f"http://{display_host}:{bound_port}"

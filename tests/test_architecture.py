@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     # 3 the control plane; 4 the app factory that wires everything; 5 what users run
     "emulator.control": 3, "emulator.app": 4,
     "emulator": 5, "emulator.__main__": 5, "emulator.cli": 5, "emulator.testing": 5,
+    "emulator.serving": 5,
 }
 
 

@@ -212,7 +212,7 @@ def test_serve_on_a_non_loopback_address_with_a_token_starts_and_warns(monkeypat
         made.update(kwargs, app=app)
         return Bound()
 
-    monkeypatch.setattr("waitress.server.create_server", create_server)
+    monkeypatch.setattr("emulator.serving.create_server", create_server)
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"], env={"EMULATOR_CONTROL_TOKEN": SECRET})
     assert result.exit_code == 0, result.output
     assert made["ran"] and made["host"] == "0.0.0.0"

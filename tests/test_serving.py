@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 
 import pytest
 
 from emulator.app import standard_status
+from emulator.serving import make_server
 from emulator.testing.server import ThreadServer
 
 TOKEN = "access_token=demo-copernica-token"
@@ -79,3 +81,80 @@ def test_a_reason_phrase_a_vendor_chose_is_kept():
     assert standard_status("413 REQUEST ENTITY TOO LARGE") == "413 Request Entity Too Large"
     assert standard_status("200 Whatever The Vendor Says") == "200 Whatever The Vendor Says"
     assert standard_status("599 NETWORK CONNECT TIMEOUT") == "599 NETWORK CONNECT TIMEOUT"
+
+
+def exchange(sock: socket.socket, method: str, target: str, body: bytes = b"", version: str = "1.1",
+             headers: dict[str, str] | None = None) -> tuple[str, dict[str, str], bytes]:
+    """One request on an open connection, and its response read by its framing (Content-Length,
+    or none for a bodiless status), so the connection can carry the next one."""
+    head = [f"{method} {target} HTTP/{version}", "Host: 127.0.0.1", f"Content-Length: {len(body)}",
+            *[f"{k}: {v}" for k, v in (headers or {}).items()]]
+    sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"the server closed the connection before answering {method} {target}"
+        data += chunk
+    head_bytes, _, payload = data.partition(b"\r\n\r\n")
+    status, *lines = head_bytes.decode("latin-1").split("\r\n")
+    fields = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines)}
+    while len(payload) < int(fields.get("content-length", 0)):
+        payload += sock.recv(65536)
+    return status, fields, payload
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    sock.settimeout(0.5)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+
+
+def test_a_204_keeps_the_connection_for_the_next_request(server):
+    """waitress 3.0 alone closes after every response without a Content-Length, a 204 too
+    (which must not carry one): each Copernica PUT would cost the client a new connection."""
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        for name in ("Ann", "Bea"):
+            status, headers, body = exchange(sock, "PUT", f"/v3/profile/1?{TOKEN}",
+                                             json.dumps({"fields": {"firstname": name}}).encode(), headers=JSON)
+            assert status == "HTTP/1.1 204 No Content" and body == b""
+            assert "connection" not in headers and "content-length" not in headers
+            assert "transfer-encoding" not in headers
+        status, _, body = exchange(sock, "GET", f"/v3/profile/1?{TOKEN}")
+        assert status == "HTTP/1.1 200 OK" and json.loads(body)["fields"]["firstname"] == "Bea"
+        assert not closed_by_server(sock)
+
+
+def test_a_204_still_closes_when_the_client_asks_or_speaks_http_1_0(server):
+    body = b'{"fields":{"firstname":"Ann"}}'
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        status, headers, _ = exchange(sock, "PUT", f"/v3/profile/1?{TOKEN}", body,
+                                      headers={**JSON, "Connection": "close"})
+        assert status == "HTTP/1.1 204 No Content" and headers["connection"] == "close"
+        assert closed_by_server(sock)
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        status, headers, _ = exchange(sock, "PUT", f"/v3/profile/1?{TOKEN}", body, version="1.0", headers=JSON)
+        assert status == "HTTP/1.0 204 No Content" and headers["connection"] == "close"
+        assert closed_by_server(sock)
+
+
+def test_a_response_with_a_body_but_no_length_is_still_chunked_and_closed(server):
+    """Only bodiless responses changed: one whose length is unknown is framed as waitress did."""
+    def unsized(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return iter([b"a", b"b"])
+
+    other = make_server(unsized)
+    thread = threading.Thread(target=other.run, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", other.effective_port), timeout=10) as sock:
+            status, headers, _ = exchange(sock, "GET", "/")
+            assert status == "HTTP/1.1 200 OK"
+            assert headers["transfer-encoding"] == "chunked" and headers["connection"] == "close"
+    finally:
+        other.close()
+        other.task_dispatcher.shutdown(timeout=5)
+        thread.join(timeout=5)
+    assert not thread.is_alive()

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from emulator.store import FlushError, Store, StoreFileError
+from emulator.store import FlushError, Store, StoreFileError, json_pieces
 
 
 def test_put_get_returns_private_copies():
@@ -122,6 +122,31 @@ def test_a_failed_flush_leaves_the_previous_file_whole(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert store.flush() is True  # still dirty after the failure, so it is retried
     assert json.load(open(path))["v/t/c"]["k"] == {"x": 2}
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 500])
+def test_the_data_file_written_in_pieces_is_the_one_json_dumps_makes(chunk):
+    """Written a few documents at a time (so a flush never holds the GIL for long), byte for byte
+    the TinyDB file one ``json.dumps`` of the whole database made."""
+    snapshot = {
+        "copernica/acme/profiles": {str(i): {"ID": str(i), "fields": {"name": f"Zoë {i}", "n": i / 3}}
+                                    for i in range(7)},
+        "copernica/acme/_counters": {},
+        "adobe_target/demo/profiles": {"tnt": {"attrs": ["a", None, True], "\u00e9\"quoted\"": {}}},
+    }
+    expected = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert b"".join(json_pieces(snapshot, chunk)) == expected
+    assert b"".join(json_pieces({}, chunk)) == b"{}"
+
+
+def test_text_that_is_not_unicode_is_written_escaped_and_read_back(tmp_path):
+    path = str(tmp_path / "data.json")
+    store = Store(path, flush_interval=60)
+    store.put("v", "t", "c", "k", {"x": "a\ud800b", "y": "é"})
+    store.put("v", "t", "c", "other", {"x": "fine"})
+    store.close()
+    assert Store(path).get("v", "t", "c", "k") == {"x": "a\ud800b", "y": "é"}
+    assert Store(path).get("v", "t", "c", "other") == {"x": "fine"}
 
 
 def test_a_corrupt_data_file_is_refused_not_overwritten(tmp_path):

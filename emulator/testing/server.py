@@ -11,10 +11,9 @@ import threading
 from typing import Any
 
 from flask import Flask
-from waitress.server import create_server
-
 from ..app import create_app
 from ..control.guard import is_loopback_bind
+from ..serving import make_server
 from ..state import Emulator
 from ..settings import Settings
 
@@ -30,8 +29,8 @@ class ThreadServer:
             raise ValueError(f"host {host!r} makes the emulator's control plane reachable from other machines: "
                              f"give its Settings a control_token, or bind 127.0.0.1")
         self.app = app
-        self._server: Any = create_server(app, host=host, port=port, threads=threads,
-                                          ident="martech-emulator", clear_untrusted_proxy_headers=False)
+        self._server: Any = make_server(app, host=host, port=port, threads=threads,
+                                        clear_untrusted_proxy_headers=False)
         self.host = host
         self.port = int(self._server.effective_port)
         self._thread = threading.Thread(target=self._server.run, name=f"martech-emulator:{self.port}",
