@@ -486,4 +486,4 @@ def account_for_token(store: Store, clock: Clock, token: str | None) -> Account 
 
 def _opens(store: Store, tenant: str, token: str) -> bool:
     account = store.peek(VENDOR, tenant, "account", "account")
-    return bool(account) and hmac.compare_digest(account["access_token"].encode(), token.encode())
+    return account is not None and hmac.compare_digest(account["access_token"].encode(), token.encode())
