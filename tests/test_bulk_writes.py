@@ -158,3 +158,4 @@ def test_a_bulk_write_after_a_snapshot_is_undone_by_restore_with_indexes_right()
     assert len(store.find("v", "t", "c", BY_N, "==", 1)) == 33 + 7 - 3
     store.restore(snapshot)
     assert sorted(int(d.doc_id) for d in store.find("v", "t", "c", BY_N, "==", 1)) == list(range(1, 100, 3))
+

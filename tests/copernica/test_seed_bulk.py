@@ -131,7 +131,7 @@ def one_put_each(monkeypatch) -> None:
 
 def seeded_app(monkeypatch, documents: list[dict], history_bytes: int):
     secrets = itertools.count()
-    monkeypatch.setattr(fixtures, "new_secret", lambda: f"{next(secrets):028x}")
+    monkeypatch.setattr(fixtures, "_new_secrets", lambda: (f"{next(secrets):028x}" for _ in itertools.count()))
     app = create_app(Settings(demo=False, history_bytes=history_bytes))
     app.extensions["emulator"].clock.freeze(AT)
     client = app.test_client()
@@ -245,3 +245,11 @@ def test_a_bulk_seed_writes_in_document_order_a_profile_then_its_subprofiles():
     subs = emulator.store.search("copernica", "Bulk", "subprofiles")
     assert {s["ID"]: (s["profile"], s["fields"].get("total")) for s in subs}["1"] == ("1", "0")
     emulator.close()
+
+
+def test_seeded_secrets_are_28_hex_characters_each_its_own():
+    drawn = fixtures._new_secrets()
+    secrets = [next(drawn) for _ in range(2500)]  # past the first draw of a thousand
+    assert all(len(s) == 28 and set(s) <= set("0123456789abcdef") for s in secrets)
+    assert len(set(secrets)) == len(secrets)
+    assert model.new_secret() != secrets[0] and len(model.new_secret()) == 28

@@ -6,18 +6,23 @@ is exported, so ``GET /_emulator/state`` → ``POST /_emulator/seed`` gives back
 """
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ...errors import EmulatorError
 from ...ids import is_digits
 from ...jsondoc import Doc
 from .fieldtypes import choices_of, normalize, php_bool
-from .model import Account, make_field, new_access_token, new_secret
+from .model import Account, make_field, new_access_token
 from .requestdata import as_list
 from .settings import VENDOR
 
 if TYPE_CHECKING:
     from ...state import Emulator
+
+#: random bytes in a profile's secret (28 hex characters, as ``model.new_secret`` makes)
+SECRET_BYTES = 14
 
 FIELD_DEFAULTS = {"value": "", "displayed": False, "ordered": False, "length": 255, "textlines": 1,
                   "hidden": False, "index": False}
@@ -92,13 +97,14 @@ def _load_profiles(account: Account, database: Doc, items: list[Doc], collection
     profile_ids = iter(store.take_ids(VENDOR, name, "profiles", [_given_id(item) for item in items]))
     sub_ids = iter(store.take_ids(VENDOR, name, "subprofiles", [
         _given_id(sub) for item in items for subs in item["subprofiles"].values() for sub in subs]))
+    fresh = _new_secrets()
     values = {database["ID"]: _Values(database)}
     values.update((c["ID"], _Values(c)) for c in collections.values())
     writes: list[tuple[str, str, Doc]] = []
     for item in items:
         profile_id = str(next(profile_ids))
         profile = {"ID": profile_id, "database": database["ID"], "fields": {}, "interests": [],
-                   "secret": item.get("secret") or new_secret(),
+                   "secret": item.get("secret") or next(fresh),
                    "created": item.get("created") or now, "modified": item.get("modified") or now,
                    "removed": item["removed"]}
         if item["removed"] is False:
@@ -109,12 +115,22 @@ def _load_profiles(account: Account, database: Doc, items: list[Doc], collection
             for sub_item in subs:
                 sub_id = str(next(sub_ids))
                 sub = {"ID": sub_id, "collection": collection["ID"], "profile": profile_id, "fields": {},
-                       "secret": sub_item.get("secret") or new_secret(), "created": sub_item.get("created") or now,
+                       "secret": sub_item.get("secret") or next(fresh), "created": sub_item.get("created") or now,
                        "modified": sub_item.get("modified") or now, "removed": sub_item["removed"]}
                 if sub_item["removed"] is False:
                     values[collection["ID"]].apply(sub, sub_item["fields"], None)
                 writes.append(("subprofiles", sub_id, sub))
     store.put_many(VENDOR, name, writes, owned=True)
+
+
+def _new_secrets() -> Iterator[str]:
+    """``model.new_secret()`` after ``model.new_secret()``, drawn from the system's random source
+    a thousand at a time rather than one call each."""
+    while True:
+        drawn = secrets.token_hex(SECRET_BYTES * 1024)
+        step = 2 * SECRET_BYTES
+        for start in range(0, len(drawn), step):
+            yield drawn[start:start + step]
 
 
 def _given_id(item: Doc) -> int | None:
@@ -168,6 +184,14 @@ class _Values:
     def _wanted(self, interests: Any) -> dict[str, bool]:
         """What ``model.interest_changes`` answers, from the lookup built once."""
         names = self.interest_names
+        if type(interests) is list:  # the usual shape: names
+            found = {}
+            for given in interests:
+                if isinstance(given, str):
+                    name = names.get(given.lower())
+                    if name is not None:
+                        found[name] = True
+            return found
         interests = as_list(interests)
         if isinstance(interests, list):
             pairs = [(n, True) for n in interests if isinstance(n, str)]
