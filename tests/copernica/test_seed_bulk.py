@@ -14,7 +14,6 @@ from marshmallow import ValidationError
 
 from emulator import create_app
 from emulator.settings import Settings
-from emulator.store import Store
 from emulator.vendors.copernica import fixtures, model
 from emulator.vendors.copernica.schemas import ProfileFixture, plain_profile
 
@@ -105,30 +104,6 @@ def profiles_for(count: int) -> list[dict]:
     return out
 
 
-def one_put_each(monkeypatch) -> None:
-    """The Store's bulk writes replaced by what they stand for: one put, delete, next_id each."""
-    def put_many(self, vendor, tenant, writes, *, owned=False):
-        writes = list(writes)
-        for collection, key, doc in writes:
-            self.put(vendor, tenant, collection, key, doc)
-        return len(writes)
-
-    def delete_many(self, vendor, tenant, collection, keys):
-        return sum(self.delete(vendor, tenant, collection, key) for key in list(keys))
-
-    def take_ids(self, vendor, tenant, collection, given_ids, start=1):
-        out = []
-        for used in given_ids:
-            used = used if used is not None else self.next_id(vendor, tenant, collection, start)
-            self.bump_id(vendor, tenant, collection, used)
-            out.append(used)
-        return out
-
-    monkeypatch.setattr(Store, "put_many", put_many)
-    monkeypatch.setattr(Store, "delete_many", delete_many)
-    monkeypatch.setattr(Store, "take_ids", take_ids)
-
-
 def seeded_app(monkeypatch, documents: list[dict], history_bytes: int):
     secrets = itertools.count()
     monkeypatch.setattr(fixtures, "_new_secrets", lambda: (f"{next(secrets):028x}" for _ in itertools.count()))
@@ -153,7 +128,7 @@ def what_a_reader_sees(client) -> dict:
 
 
 @pytest.mark.parametrize("history_bytes", [64 * 1024 * 1024, 150_000])
-def test_a_bulk_seed_leaves_what_one_put_per_profile_left(monkeypatch, history_bytes):
+def test_a_bulk_seed_leaves_what_one_put_per_profile_left(monkeypatch, one_put_each, history_bytes):
     # seeded twice: the second document replaces the first database whole (deletes, then writes)
     documents = [document(profiles_for(300)), document(profiles_for(260), collections=[])]
     bulk_app, bulk = seeded_app(monkeypatch, documents, history_bytes)
