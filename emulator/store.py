@@ -11,6 +11,10 @@ must cost the same at any size, so the keyed methods here (``get``/``put``/``del
 straight to the document by its key in the storage's in-memory dict. Scans still use TinyDB's
 ``Table.search``, and bulk changes may use any TinyDB table method.
 
+Seeding writes whole collections at once: ``put_many``/``delete_many`` are the keyed writes of
+many documents as one operation (one lock, one dirty mark, the indexes refiled in bulk or built
+again on first use, the change log told once), and ``take_ids`` hands out a run of ids.
+
 Documents are never changed in place: ``put`` stores a private deep copy and ``get`` hands out
 one, so a flush can snapshot the tables with shallow copies under the lock and serialise them
 outside it, and a reader never sees a half-made change.
