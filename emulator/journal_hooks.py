@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from collections.abc import Callable
 from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlunsplit
 
@@ -117,19 +119,14 @@ def register(app: Flask) -> None:
         return response
 
 
-def _request_body(req: Request, environ: dict[str, Any], limit: int) -> tuple[bytes, bool]:
-    """The body as the vendor read it (at most ``limit`` bytes) and whether it was longer."""
-    tee = environ.get(_TEE)
+def _request_body(req: Request, environ: dict[str, Any], tee: _InputTee | None, limit: int) -> tuple[bytes, bool]:
+    """The body as the vendor read it (at most ``limit`` bytes) and whether it was longer: the
+    cases ``_record`` does not settle itself."""
     if tee is None:
-        if "wsgi.input" in environ:  # no length and not ended: werkzeug reads nothing of it
-            return b"", False
         data = req.get_data(cache=True)
         return data[:limit], len(data) > limit
-    seen = tee.seen
-    if seen and environ.get("CONTENT_LENGTH") == str(seen):  # the vendor read it all: no length to parse
-        return bytes(tee.kept), seen > len(tee.kept)
     length = req.content_length
-    if seen == 0 and length:
+    if tee.seen == 0 and length:
         try:  # the vendor answered without reading the body: read what the journal keeps
             req.stream.read(tee.limit)
         except Exception:  # e.g. over the size limit, refused unread
@@ -138,33 +135,37 @@ def _request_body(req: Request, environ: dict[str, Any], limit: int) -> tuple[by
     return bytes(tee.kept), size > len(tee.kept)
 
 
-#: the environ's keys in a request's order -> its header keys (requests from one client mostly
-#: share a layout); bounded: emptied when full
-_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, ...], int]] = {}
+#: the environ's keys in a request's order -> its header keys, their length, and a getter of
+#: their values (requests from one client mostly share a layout); bounded: emptied when full
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, ...], int, Callable[[dict[str, Any]], tuple[str, ...]]]] = {}
 _LAYOUTS_KEPT = 256
 
 
-def _header_strings(environ: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
-    """The environ's header keys and values, as werkzeug's ``EnvironHeaders`` reads them, and
-    their length in characters: only strings are kept, never the environ (it holds the body
-    stream, the request object, the server's connection)."""
-    layout = tuple(environ)
-    found = _LAYOUTS.get(layout)
-    if found is None:
-        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
-            _LAYOUTS.clear()
-        keys = tuple(k for k in layout if k.startswith(_HEADER_KEYS))
-        found = _LAYOUTS[layout] = (keys, sum(map(len, keys)))
-    keys, key_chars = found
-    values = tuple(map(environ.__getitem__, keys))
-    return keys, values, key_chars + sum(map(len, values))
+def _layout(layout: tuple[str, ...]) -> tuple[tuple[str, ...], int, Callable[[dict[str, Any]], tuple[str, ...]]]:
+    """The header keys of an environ's layout, as werkzeug's ``EnvironHeaders`` reads them,
+    their length, and ``itemgetter(*keys)`` (always giving a tuple)."""
+    if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+        _LAYOUTS.clear()
+    keys = tuple(k for k in layout if k.startswith(_HEADER_KEYS))
+    values_of: Callable[[dict[str, Any]], tuple[str, ...]]
+    if len(keys) > 1:
+        values_of = itemgetter(*keys)
+    elif keys:
+        key = keys[0]
+        values_of = lambda environ: (environ[key],)
+    else:
+        values_of = lambda environ: ()
+    found = _LAYOUTS[layout] = (keys, sum(map(len, keys)), values_of)
+    return found
 
 
 def _record(emulator: Emulator, journal: Journal, vendor: Vendor, req: Request, response: Response) -> None:
     """Keep the request's raw pieces (``journal.Pending``); ``_fields`` makes the entry of them.
 
     Only references and bytes already in hand, each within the per-entry limit, sized by their
-    lengths. What can change after the request stays eager: its tenant, time and notes."""
+    lengths; what can change after the request stays eager: its tenant, time and notes. Paid by
+    every request, so written for speed: the common cases inline, werkzeug's own calls where
+    they are not."""
     try:
         tenant = vendor.tenant_of(emulator, req)
     except Exception:
@@ -172,21 +173,34 @@ def _record(emulator: Emulator, journal: Journal, vendor: Vendor, req: Request, 
         tenant = None
     limit = journal.entry_bytes
     environ = req.environ
-    body, body_cut = _request_body(req, environ, limit)
-    if response.is_streamed:
-        response_body: bytes | None = None
-        response_cut = False
+    tee = environ.get(_TEE)
+    if tee is None and "wsgi.input" in environ:  # no length and not ended: werkzeug reads nothing of it
+        body, body_cut = b"", False
+    elif tee is not None and tee.seen and environ.get("CONTENT_LENGTH") == str(tee.seen):
+        body = bytes(tee.kept)  # the vendor read it all
+        body_cut = tee.seen > len(body)
     else:
-        response_body = response.get_data()
-        response_cut = len(response_body) > limit
-        if response_cut:
-            response_body = response_body[:limit]
-    header_keys, header_values, header_chars = _header_strings(environ)
-    response_headers = list(response.headers)
+        body, body_cut = _request_body(req, environ, tee, limit)
+    answer = response.response
+    response_body: bytes | None
+    if answer.__class__ is list:
+        try:  # what ``get_data`` gives for a list of bytes, without its generator
+            response_body = b"".join(answer)
+        except TypeError:  # text in the list: werkzeug encodes it
+            response_body = response.get_data()
+    else:
+        response_body = None if response.is_streamed else response.get_data()
+    response_cut = response_body is not None and len(response_body) > limit
+    if response_cut:
+        response_body = response_body[:limit]  # type: ignore[index]
+    layout = tuple(environ)
+    header_keys, header_chars, values_of = _LAYOUTS.get(layout) or _layout(layout)
+    header_values = values_of(environ)
+    header_chars += sum(map(len, header_values))
+    response_headers = tuple(response.headers)
     response_header_chars = sum(map(len, chain.from_iterable(response_headers)))
     context = g._get_current_object()
     notes = requestnotes.peek(context)
-    note = notes.text() if notes is not None else None
     rule = req.url_rule
     query = req.query_string
     path = req.path
@@ -197,25 +211,29 @@ def _record(emulator: Emulator, journal: Journal, vendor: Vendor, req: Request, 
         routed = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     else:
         routed = target
-    raw = (environ.get(_STARTED) or emulator.clock.now(), rule.endpoint if rule is not None else None,
-           rule is not None and not (notes is not None and notes.unmatched), req.method,
-           environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME", ""),
-           environ.get("SERVER_PORT", ""), target, routed, path, query, header_keys, header_values, body,
-           body_cut, response.status_code, response_headers, response_body, response_cut, note, limit)
-    if max(len(query), header_chars, response_header_chars, len(path), len(routed)) > limit:
+    note = None if notes is None else notes.text()
+    raw = (environ.get(_STARTED) or emulator.clock.now(), None if rule is None else rule.endpoint,
+           rule is not None and (notes is None or not notes.unmatched), req.method,
+           environ.get("wsgi.url_scheme", "http"),
+           environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}",
+           target, routed, path, query, header_keys, header_values, body, body_cut, response.status_code,
+           response_headers, response_body, response_cut, note, limit)
+    texts = len(query) + header_chars + response_header_chars + len(path) + len(routed)
+    if texts > limit and max(len(query), header_chars, response_header_chars, len(path), len(routed)) > limit:
         # a hostile piece (a header, query or path over the limit): built now, only its cut part kept
         context.journal_entry = journal.record(vendor=vendor.name, tenant=tenant, **_fields(*raw))
         return
-    size = (ENTRY_OVERHEAD + len(query) + header_chars + response_header_chars + len(path) + len(routed)
-            + len(body) + len(response_body or b"") + len(note or ""))
+    size = ENTRY_OVERHEAD + texts + len(body) + (0 if response_body is None else len(response_body))
+    if note is not None:
+        size += len(note)
     # the change log (``changelog.py``) links a request's changes to its journal entry by its id
     context.journal_entry = journal.keep(Pending(vendor.name, tenant, size, _fields, raw))
 
 
-def _fields(time: datetime, operation: str | None, matched: bool, method: str, scheme: str, host: str | None,
-            server_name: str, server_port: str, target: str | None, routed: str, path: str, query_bytes: bytes,
-            header_keys: tuple[str, ...], header_values: tuple[str, ...], body: bytes, body_cut: bool, status: int,
-            response_headers: list[tuple[str, str]], response_body: bytes | None, response_cut: bool,
+def _fields(time: datetime, operation: str | None, matched: bool, method: str, scheme: str, netloc: str,
+            target: str | None, routed: str, path: str, query_bytes: bytes, header_keys: tuple[str, ...],
+            header_values: tuple[str, ...], body: bytes, body_cut: bool, status: int,
+            response_headers: tuple[tuple[str, str], ...], response_body: bytes | None, response_cut: bool,
             note: str | None, limit: int) -> dict[str, Any]:
     """A journal entry's fields, from the raw pieces ``_record`` kept: credentials masked,
     headers and query cut at ``limit``, bodies decoded, the URL as the client sent it."""
@@ -223,7 +241,6 @@ def _fields(time: datetime, operation: str | None, matched: bool, method: str, s
     header_environ = dict(zip(header_keys, header_values, strict=True))
     headers, headers_cut = cut_headers(EnvironHeaders(header_environ).items(), limit)
     # built from the WSGI environ: werkzeug's ``request.url`` costs more than the rest of the entry
-    netloc = host or f"{server_name}:{server_port}"
     if target is not None:
         url_path = target.partition("?")[0]
     else:

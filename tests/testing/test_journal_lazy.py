@@ -4,6 +4,7 @@ its raw pieces the first time someone reads the journal. What was true when the 
 built once."""
 from __future__ import annotations
 
+import io
 import json
 
 from emulator import create_app
@@ -73,4 +74,31 @@ def test_a_kept_request_never_shows_its_credentials():
     assert "demo-copernica-token" not in repr(item) and "tok-456" not in repr(item)
     [entry] = app.extensions["emulator"].journal.entries()
     assert entry.query["access_token"] == ["***"] and entry.headers["Authorization"] == "Bearer ***"
+    app.extensions["emulator"].close()
+
+
+def _call(app, **extra):
+    """One request straight through WSGI, with only the environ keys given (no test client)."""
+    environ = {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "PATH_INFO": "/v3/profile/1", "QUERY_STRING": TOKEN,
+               "SERVER_NAME": "emulator.test", "SERVER_PORT": "8080", "SERVER_PROTOCOL": "HTTP/1.1",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": io.StringIO(),
+               "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
+               **extra}
+    statuses = []
+    body = b"".join(app(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+    assert statuses == ["200 OK"], body
+
+
+def test_requests_with_no_header_one_header_or_several_are_recorded_alike():
+    app = _app()
+    _call(app)
+    _call(app, HTTP_HOST="api.copernica.com")
+    _call(app, HTTP_HOST="api.copernica.com", HTTP_X_TRACE="t-1", CONTENT_TYPE="", HTTP_AUTHORIZATION="Bearer x")
+    entries = app.extensions["emulator"].journal.entries()
+    assert [(e.url, e.headers, e.content_type) for e in entries] == [
+        ("http://emulator.test:8080/v3/profile/1?access_token=***", {}, ""),
+        ("http://api.copernica.com/v3/profile/1?access_token=***", {"Host": "api.copernica.com"}, ""),
+        ("http://api.copernica.com/v3/profile/1?access_token=***",
+         {"Host": "api.copernica.com", "X-Trace": "t-1", "Authorization": "Bearer ***"}, ""),
+    ]
     app.extensions["emulator"].close()
