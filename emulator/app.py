@@ -7,9 +7,11 @@ error. No request ever gets Flask's HTML error page.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any, NoReturn
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import RequestRedirect
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
                load_fixtures: bool = True) -> Flask:
     settings = settings or Settings()
-    app = Flask(__name__)
+    app = EmulatorFlask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -51,6 +53,35 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         emulator.load_start_fixtures()
     emulator.ready.set()
     return app
+
+
+class EmulatorFlask(Flask):
+    """Flask, with two of its per-request steps done once or only when needed (issue 13)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Flask asks, for every hook and view of every request, whether it is a coroutine
+        function; the answer never changes, so it is asked once per function."""
+        try:
+            return self._sync[func]
+        except KeyError:
+            sync = self._sync[func] = super().ensure_sync(func)
+            return sync
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
+    def raise_routing_exception(self, request: Request) -> NoReturn:
+        """werkzeug's slash redirect (``/_emulator`` → ``/_emulator/``) with a JSON body instead
+        of its HTML "Redirecting..." page: the control plane always answers JSON. A vendor's
+        paths are made canonical before routing (``Vendor.canonical_path``) and never get here.
+        (Flask's hook for it: a ``before_request`` function would run on every request.)"""
+        exc = request.routing_exception
+        if isinstance(exc, RequestRedirect) and vendor_for_path(request.path) is None:
+            raise HTTPException(response=json_redirect(exc.new_url, exc.code))
+        super().raise_routing_exception(request)
 
 
 class _VendorPaths:
@@ -97,16 +128,6 @@ def standard_status(status: str) -> str:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    @app.before_request
-    def _json_redirect() -> Response | None:
-        """werkzeug's slash redirect (``/_emulator`` → ``/_emulator/``) with a JSON body instead
-        of its HTML "Redirecting..." page: the control plane always answers JSON. A vendor's
-        paths are made canonical before routing (``Vendor.canonical_path``) and never get here."""
-        exc = request.routing_exception
-        if not isinstance(exc, RequestRedirect) or vendor_for_path(request.path) is not None:
-            return None
-        return json_redirect(exc.new_url, exc.code)
-
     @app.errorhandler(EmulatorError)
     def _emulator_error(exc: EmulatorError) -> Response:
         return emulator_error(exc.message, exc.status, **exc.details)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import changelog
 from .clock import Clock
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,9 @@ class WorkQueue:
 
     def submit(self, fn: Callable[[], object], due: datetime | None = None, label: str = "") -> None:
         """Queue ``fn``; it runs in a copy of the caller's context, so what it writes is
-        attributed to the request that queued it (``changelog.change_origin``)."""
+        attributed to the request that queued it (``changelog.pin_origin``)."""
         context = contextvars.copy_context()
+        context.run(changelog.pin_origin)
         with self._cond:
             self._items.append(_Item(next(self._seq), due, lambda: context.run(fn), label))
             self._cond.notify_all()
