@@ -13,9 +13,14 @@ interleaved rounds:
   history off (``history_size=0``), the realism hook left out, and all three off.
 
 Prints the median µs of each and its ratio to the bare Flask app; a layer's cost is the
-difference between "all on" and the row without it.
+difference between "all on" and the row without it, given as the difference of the medians and
+as each round's own difference (the two rows of a round are measured one after the other, so a
+round's difference is less moved by the load of a shared machine).
 
-Usage: python bench/request_path.py [--calls 2000] [--rounds 3]
+``--clock cpu`` times with the thread's CPU time instead of wall time: on a shared machine the
+wall time of a call also counts the time other processes held the core.
+
+Usage: python bench/request_path.py [--calls 2000] [--rounds 3] [--clock wall|cpu]
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ import argparse
 import io
 import json
 import statistics
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -107,25 +113,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     args = parser.parse_args()
+    clock = time.perf_counter_ns if args.clock == "wall" else time.thread_time_ns
     calls = variants()
     results: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(args.rounds):
         for name, call in calls.items():
-            results[name].append(median_call_us(call, args.calls, warmup=50))
+            results[name].append(median_call_us(call, args.calls, warmup=50, clock=clock))
     base = statistics.median(results["bare Flask app, one route (baseline)"])
-    print(f"median µs per call over {args.rounds} rounds of {args.calls} calls (each round's median), "
-          f"ratio to the bare Flask app")
+    print(f"median µs per call ({args.clock} time) over {args.rounds} rounds of {args.calls} calls "
+          f"(each round's median), ratio to the bare Flask app")
     print(f"{'':<44} {'µs':>8} {'×':>6}   rounds")
     for name, values in results.items():
         median = statistics.median(values)
         print(f"{name:<44} {median:>8.1f} {median / base:>6.2f}   {', '.join(f'{v:.1f}' for v in values)}")
     for label in REQUESTS:
-        full = statistics.median(results[f"{label}, all on"])
-        parts = ", ".join(f"{what} {full - statistics.median(results[f'{label}, {name}']):.1f} µs"
-                          for what, name in (("journal", "journal off"), ("history", "history off"),
-                                             ("realism hook", "realism hook left out")))
-        print(f"{label}: cost of each layer (all on minus without it): {parts}")
+        full = results[f"{label}, all on"]
+        parts = []
+        for what, name in (("journal", "journal off"), ("history", "history off"),
+                           ("realism hook", "realism hook left out")):
+            without = results[f"{label}, {name}"]
+            rounds = ", ".join(f"{a - b:.1f}" for a, b in zip(full, without, strict=True))
+            parts.append(f"{what} {statistics.median(full) - statistics.median(without):.1f} µs (rounds: {rounds})")
+        print(f"{label}: cost of each layer (all on minus without it): {'; '.join(parts)}")
 
 
 if __name__ == "__main__":

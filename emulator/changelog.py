@@ -133,47 +133,126 @@ class ChangeLog:
         """Called by the Store under its lock, for every keyed write. O(size of ``after``)."""
         change = Change(next(self._seq), self.now() if self.now else None,
                         current_origin(), table, key, before, after)
-        slot = (table, key)
         with self._lock:
-            entries = self._docs.get(slot)
+            self._append(change, *self._sizes(table, key, before, after))
+
+    def record_many(self, writes: list[tuple[str, str, Doc | None, Doc | None]]) -> None:
+        """``record`` of each ``(table, key, before, after)`` in turn, for the Store's bulk writes
+        (seeding): the log ends exactly as those calls would leave it, but an entry that the
+        bounds would drop before the batch ends is never built nor sized.
+
+        Why that is the same: when the batch alone is larger than ``total_bytes`` and names each
+        document once, its entries leave the log only by age (oldest first), so everything
+        older than the batch goes, and of the batch the newest entries that fit stay, each its
+        document's only entry; ``recent`` holds the newest of those. Any other batch is recorded
+        entry by entry. The batch's entries share one time and one origin: they are one write."""
+        if not writes:
+            return
+        time = self.now() if self.now else None
+        origin = current_origin()
+        count = len(writes)
+        with self._lock:
+            first = next(self._seq)
+            self._seq = itertools.count(first + count)
+            sizes = self._batch_sizes(writes, _origin_bytes(origin))
+            if sizes is None:  # a document written twice: one at a time
+                for i, (table, key, before, after) in enumerate(writes):
+                    self._append(Change(first + i, time, origin, table, key, before, after),
+                                 *self._sizes(table, key, before, after))
+                return
+            kept = count - len(sizes)  # the first entry that stays: sizes run from the newest back
+            if kept == 0:  # the batch fits in the bound: one at a time, sized already
+                for i, (table, key, before, after) in enumerate(writes):
+                    self._append(Change(first + i, time, origin, table, key, before, after), *sizes[count - 1 - i])
+                return
+            for old in self._all.values():  # all older than the batch, so all gone
+                old.in_doc = old.in_recent = False
+            self._all.clear()
+            self._docs.clear()
+            self.recent.clear()
+            self.bytes = 0
+            in_recent = max(kept, count - self.recent_size)
+            for i in range(kept, count):
+                table, key, before, after = writes[i]
+                change = Change(first + i, time, origin, table, key, before, after)
+                before_size, change.after_size = sizes[count - 1 - i]
+                change.size = before_size + change.after_size + _origin_bytes(origin)
+                if change.size > self.entry_bytes:
+                    change.truncated = True
+                    change.before = change.after = None
+                change.in_doc = True
+                self._docs[(table, key)] = [change]
+                self._all[change.seq] = change
+                if i >= in_recent:
+                    change.in_recent = True
+                    self.recent.append(change)
+                self.bytes += change.size
+
+    def _batch_sizes(self, writes: list[tuple[str, str, Doc | None, Doc | None]],
+                     extra: int) -> list[tuple[int, int]] | None:
+        """For ``record_many``: the (before, after) sizes of the batch's entries from the newest
+        back, as far as the entries that can stay reach (all of them when the batch fits in the
+        bound); None when a document is written twice, or when the entries that may stay are
+        more documents than the log tracks (then the batch is recorded one at a time)."""
+        if len({(table, key) for table, key, _, _ in writes}) != len(writes):
+            return None
+        sizes: list[tuple[int, int]] = []
+        total = 0
+        for table, key, before, after in reversed(writes):
+            size = self._sizes(table, key, before, after)
+            sizes.append(size)
+            total += size[0] + size[1] + extra
+            if total > self.total_bytes:
+                # this entry goes, with all older ones; the newest stays even when alone too large
+                if len(sizes) > self.documents:
+                    return None
+                return sizes[:-1] if len(sizes) > 1 else sizes
+        return sizes
+
+    def _sizes(self, table: str, key: str, before: Doc | None, after: Doc | None) -> tuple[int, int]:
+        """The sizes of a change's documents; the one before is the document's last entry's
+        after, when it is that document, whose size is known already."""
+        if before is None:
+            before_size = 0
+        else:
+            entries = self._docs.get((table, key))
             previous = entries[-1] if entries else None
-            if before is None:
-                before_size = 0
-            elif previous is not None and previous.after is before:
-                before_size = previous.after_size
-            else:
-                before_size = doc_size(before)
-            change.after_size = doc_size(after) if after is not None else 0
-            origin = change.origin
-            change.size = (before_size + change.after_size + 256
-                           + len(origin.get("label", "")) + len(origin.get("path", "")) + len(origin.get("query", "")))
-            if change.size > self.entry_bytes:  # keep the fact, not the documents
-                change.truncated = True
-                change.before = change.after = None
-            if entries is None:
-                entries = self._docs[slot] = []
-                if len(self._docs) > self.documents:
-                    _, dropped = self._docs.popitem(last=False)
-                    for old in dropped:
-                        old.in_doc = False
-                        self._release(old)
-            else:
-                self._docs.move_to_end(slot)
-            entries.append(change)
-            change.in_doc = change.in_recent = True
-            self.recent.append(change)
-            self._all[change.seq] = change
-            self.bytes += change.size
-            if len(entries) > self.per_document:
-                old = entries.pop(0)
-                old.in_doc = False
-                self._release(old)
-            if len(self.recent) > self.recent_size:
-                old = self.recent.popleft()
-                old.in_recent = False
-                self._release(old)
-            while self.bytes > self.total_bytes and len(self._all) > 1:
-                self._evict_oldest()
+            before_size = previous.after_size if previous is not None and previous.after is before else doc_size(before)
+        return before_size, doc_size(after) if after is not None else 0
+
+    def _append(self, change: Change, before_size: int, after_size: int) -> None:
+        """Add ``change`` (under ``_lock``), then drop what the bounds no longer keep."""
+        slot = (change.table, change.key)
+        entries = self._docs.get(slot)
+        change.after_size = after_size
+        change.size = before_size + after_size + _origin_bytes(change.origin)
+        if change.size > self.entry_bytes:  # keep the fact, not the documents
+            change.truncated = True
+            change.before = change.after = None
+        if entries is None:
+            entries = self._docs[slot] = []
+            if len(self._docs) > self.documents:
+                _, dropped = self._docs.popitem(last=False)
+                for old in dropped:
+                    old.in_doc = False
+                    self._release(old)
+        else:
+            self._docs.move_to_end(slot)
+        entries.append(change)
+        change.in_doc = change.in_recent = True
+        self.recent.append(change)
+        self._all[change.seq] = change
+        self.bytes += change.size
+        if len(entries) > self.per_document:
+            old = entries.pop(0)
+            old.in_doc = False
+            self._release(old)
+        if len(self.recent) > self.recent_size:
+            old = self.recent.popleft()
+            old.in_recent = False
+            self._release(old)
+        while self.bytes > self.total_bytes and len(self._all) > 1:
+            self._evict_oldest()
 
     def _release(self, change: Change) -> None:
         """Forget ``change`` once no list holds it any more."""
@@ -223,6 +302,11 @@ class ChangeLog:
                     self._release(change)
             self.recent.clear()
             self.recent.extend(kept)
+
+
+def _origin_bytes(origin: dict[str, Any]) -> int:
+    """What an entry's origin and bookkeeping count for in the byte bound."""
+    return 256 + len(origin.get("label", "")) + len(origin.get("path", "")) + len(origin.get("query", ""))
 
 
 # -- diffs -------------------------------------------------------------------------------------

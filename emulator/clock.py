@@ -11,49 +11,52 @@ from datetime import datetime, timedelta, timezone
 
 
 class Clock:
-    """Real time by default; frozen at an instant, or shifted by an offset, on request."""
+    """Real time by default; frozen at an instant, or shifted by an offset, on request.
+
+    Its state is one immutable pair, ``(frozen_at, offset)``, replaced whole under the lock, so
+    ``now()`` (paid by every request: the journal stamps each) reads it without the lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._frozen_at: datetime | None = None
-        self._offset = timedelta(0)
+        self._state: tuple[datetime | None, timedelta] = (None, timedelta(0))
 
     def now(self) -> datetime:
         """The current instant, timezone-aware, in UTC."""
-        with self._lock:
-            if self._frozen_at is not None:
-                return self._frozen_at
-            return datetime.now(timezone.utc) + self._offset
+        frozen_at, offset = self._state
+        if frozen_at is not None:
+            return frozen_at
+        return datetime.now(timezone.utc) + offset if offset else datetime.now(timezone.utc)
 
     def freeze(self, at: datetime | None = None) -> datetime:
         with self._lock:
+            _, offset = self._state
             if at is None:
-                at = datetime.now(timezone.utc) + self._offset
+                at = datetime.now(timezone.utc) + offset
             if at.tzinfo is None:
                 at = at.replace(tzinfo=timezone.utc)
-            self._frozen_at = at.astimezone(timezone.utc)
-            return self._frozen_at
+            frozen_at = at.astimezone(timezone.utc)
+            self._state = (frozen_at, offset)
+            return frozen_at
 
     def advance(self, seconds: float) -> datetime:
         """Move time forward (frozen or not) by ``seconds``."""
         with self._lock:
             step = timedelta(seconds=seconds)
-            if self._frozen_at is not None:
-                self._frozen_at += step
+            frozen_at, offset = self._state
+            if frozen_at is not None:
+                self._state = (frozen_at + step, offset)
             else:
-                self._offset += step
+                self._state = (None, offset + step)
         return self.now()
 
     def resume(self) -> datetime:
         """Back to real time, with no offset."""
         with self._lock:
-            self._frozen_at = None
-            self._offset = timedelta(0)
+            self._state = (None, timedelta(0))
         return self.now()
 
     def describe(self) -> dict:
-        now = self.now()
-        with self._lock:
-            mode = "frozen" if self._frozen_at is not None else ("offset" if self._offset else "real")
-            offset = self._offset.total_seconds()
-        return {"now": now.isoformat(), "mode": mode, "offset_seconds": offset}
+        frozen_at, offset = self._state
+        now = frozen_at if frozen_at is not None else datetime.now(timezone.utc) + offset
+        mode = "frozen" if frozen_at is not None else ("offset" if offset else "real")
+        return {"now": now.isoformat(), "mode": mode, "offset_seconds": offset.total_seconds()}

@@ -11,7 +11,12 @@ body, of the response body, of the request headers and of the query string, each
 ``*_truncated`` when cut; each (vendor, tenant) keeps its newest ``size`` entries
 (``Settings.journal_size``, 1,000); and all entries together are kept under ``total_bytes``
 (``Settings.journal_bytes``, 32 MiB), the oldest going first. Credentials are masked before
-anything is stored, so a journal dumped into CI logs never shows a token.
+anything is shown, so a journal dumped into CI logs never shows a token.
+
+Recording costs next to nothing: at the end of a request the hooks keep only the raw pieces
+already in hand (a ``Pending``: bytes, the header strings, the status), sized by their lengths,
+and the ``Entry`` (masked, cut, decoded) is built from them the first time anyone reads the
+journal, then cached. Most entries are never read.
 
 Matching (``Matcher``) is shared by the control plane (``POST /_emulator/requests/count``,
 ``…/find``) and the pytest plugin's ``assert_request_made``, so both agree on what "matches".
@@ -25,7 +30,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -194,6 +199,51 @@ class Entry:
         return line
 
 
+class Pending:
+    """A recorded request whose ``Entry`` is not built yet: the raw pieces the hooks had in
+    hand at its end and the function that makes the entry's other fields of them
+    (``journal_hooks._fields``).
+
+    What must be decided when the request is made stays eager: the id, vendor and tenant
+    (the journal's rings are kept by them; a tenant can be deleted later) and the ``size``
+    the byte bounds count (of the raw pieces, each already within the per-entry limit).
+    ``entry()`` builds the entry once and then drops the raw pieces, so a read entry is kept
+    alive once, not twice. Credentials in the raw pieces are masked as the entry is built,
+    before anyone can see them.
+    """
+
+    __slots__ = ("id", "vendor", "tenant", "size", "_build", "_raw", "_entry")
+
+    def __init__(self, vendor: str, tenant: str | None, size: int,
+                 build: Callable[..., dict[str, Any]], raw: tuple[Any, ...]):
+        self.id = 0  # given by the journal
+        self.vendor = vendor
+        self.tenant = tenant
+        self.size = size
+        self._build = build
+        self._raw: tuple[Any, ...] | None = raw
+        self._entry: Entry | None = None
+
+    def entry(self) -> Entry | None:
+        """The entry, built on the first call (thread-safe without a lock: two readers racing
+        may each build one, equal, and the second is kept). None if it could not be built: the
+        failure is logged once, and the request is left out, as one that failed to record."""
+        raw = self._raw
+        if raw is None:  # built: ``_entry`` is set before ``_raw`` is dropped
+            return self._entry
+        try:
+            entry: Entry | None = Entry(id=self.id, vendor=self.vendor, tenant=self.tenant, **self._build(*raw))
+        except Exception:
+            log.exception("could not build journal entry %s", self.id)
+            entry = None
+        self._entry = entry
+        self._raw = None
+        return entry
+
+    def __repr__(self) -> str:  # never the raw pieces: they hold credentials unmasked
+        return f"<Pending journal entry {self.id} {self.vendor} {self.tenant!r}>"
+
+
 class _NotJson:
     def __repr__(self) -> str:
         return "<not JSON>"
@@ -203,7 +253,7 @@ NOT_JSON = _NotJson()
 
 
 class Journal:
-    """Thread-safe, per-tenant rings of ``Entry``, bounded in count per tenant and in bytes in all.
+    """Thread-safe, per-tenant rings of ``Entry`` (or ``Pending``), bounded in count per tenant and in bytes in all.
 
     ``_all`` holds every entry by id, oldest first; each ring holds its tenant's entries in the
     same order. So the oldest entry of all is the oldest of its ring, and either bound drops an
@@ -220,42 +270,73 @@ class Journal:
         self.entry_bytes = entry_bytes
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._rings: dict[tuple[str, str | None], deque[Entry]] = {}
-        self._all: OrderedDict[int, tuple[Entry, int]] = OrderedDict()  # id -> (entry, size)
+        self._rings: dict[tuple[str, str | None], deque[Entry | Pending]] = {}
+        self._all: OrderedDict[int, tuple[Entry | Pending, int]] = OrderedDict()  # id -> (entry, size)
         self.bytes = 0
 
     def record(self, **fields: Any) -> Entry | None:
+        """Record an entry built now, from its fields."""
         if self.size == 0:
             return None
         with self._lock:
             entry = Entry(id=next(self._ids), **fields)
-            key = (entry.vendor, entry.tenant)
+            self._add(entry, entry.size)
+            return entry
+
+    def keep(self, pending: Pending) -> Pending | None:
+        """Record a request whose entry is built when first read (see ``Pending``). Paid by
+        every request, so ``_add`` is written out here."""
+        size = self.size
+        if size == 0:
+            return None
+        with self._lock:
+            pending.id = ident = next(self._ids)
+            key = (pending.vendor, pending.tenant)
             ring = self._rings.get(key)
             if ring is None:
                 ring = self._rings[key] = deque()
-            if len(ring) >= self.size:
+            elif len(ring) >= size:
                 self._forget(ring.popleft())
-            ring.append(entry)
-            size = entry.size
-            self._all[entry.id] = (entry, size)
-            self.bytes += size
-            while self.bytes > self.total_bytes and len(self._all) > 1:
-                oldest, _ = self._all[next(iter(self._all))]
-                ring_of = self._rings[(oldest.vendor, oldest.tenant)]
-                ring_of.popleft()  # the oldest of all is the oldest of its ring
-                self._forget(oldest)
-                if not ring_of:
-                    del self._rings[(oldest.vendor, oldest.tenant)]
-            return entry
+            ring.append(pending)
+            self._all[ident] = (pending, pending.size)
+            self.bytes += pending.size
+            if self.bytes > self.total_bytes:
+                self._over_total()
+            return pending
 
-    def _forget(self, entry: Entry) -> None:
-        _, size = self._all.pop(entry.id)
+    def _add(self, item: Entry | Pending, size: int) -> None:
+        key = (item.vendor, item.tenant)
+        ring = self._rings.get(key)
+        if ring is None:
+            ring = self._rings[key] = deque()
+        if len(ring) >= self.size:
+            self._forget(ring.popleft())
+        ring.append(item)
+        self._all[item.id] = (item, size)
+        self.bytes += size
+        self._over_total()
+
+    def _over_total(self) -> None:
+        """Drop the oldest entries of all until the total is under ``total_bytes`` again."""
+        while self.bytes > self.total_bytes and len(self._all) > 1:
+            oldest, _ = self._all[next(iter(self._all))]
+            ring_of = self._rings[(oldest.vendor, oldest.tenant)]
+            ring_of.popleft()  # the oldest of all is the oldest of its ring
+            self._forget(oldest)
+            if not ring_of:
+                del self._rings[(oldest.vendor, oldest.tenant)]
+
+    def _forget(self, item: Entry | Pending) -> None:
+        _, size = self._all.pop(item.id)
         self.bytes -= size
 
     def entries(self, matcher: Matcher | None = None, limit: int | None = None) -> list[Entry]:
-        """Matching entries, oldest first; with ``limit``, only the newest ``limit`` of them."""
+        """Matching entries, oldest first; with ``limit``, only the newest ``limit`` of them.
+        Entries not built yet are built here, outside the lock (see ``Pending``)."""
         with self._lock:
-            everything = [e for e, _ in self._all.values()]
+            items = [e for e, _ in self._all.values()]
+        built = [e if e.__class__ is Entry else e.entry() for e in items]  # type: ignore[union-attr]
+        everything = [e for e in built if e is not None]
         if matcher is not None:
             everything = [e for e in everything if matcher.matches(e)]
         if limit is not None:

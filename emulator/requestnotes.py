@@ -2,12 +2,13 @@
 journal: remarks (``Entry.note``: an injected fault, a queued async update, an update-only
 visitor nobody created) and whether a vendor's catch-all route matched nothing.
 
-One typed object per request on ``flask.g``, written and read only through ``current()``, so
+One typed object per request on ``flask.g``, written and read only through ``current()`` (and ``peek()``), so
 the realism hook, the vendors' routes and the journal share no loose ``g`` keys.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import g
 
@@ -26,6 +27,13 @@ class RequestNotes:
 
     def text(self) -> str | None:
         return "; ".join(self.notes) if self.notes else None
+
+
+def peek(context: Any = g) -> RequestNotes | None:
+    """The notes of the request being handled, if anything made them (the journal reads them
+    without making an empty one for every request). ``context``: ``flask.g``, or the object
+    behind it, for a caller that already holds it."""
+    return context.get(_KEY)
 
 
 def current() -> RequestNotes:

@@ -6,7 +6,11 @@ the error so a person editing fixtures by hand can fix it.
 """
 from __future__ import annotations
 
+import gc
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +38,14 @@ def read_fixtures_file(path: str) -> dict[str, Any]:
         raise EmulatorError(f"fixtures file {path} is not valid JSON: {exc.reason}") from exc
 
 
-def validate(document: Any, vendors: Registry) -> dict[str, Any]:
-    """Validate a whole fixtures document; return it loaded, vendor by vendor."""
+def validate(document: Any, vendors: Registry, *, checked: bool = False) -> dict[str, Any]:
+    """Validate a whole fixtures document; return it loaded, vendor by vendor. ``checked``: the
+    document is what ``jsoninput.loads`` returned, which checked it already."""
     if not isinstance(document, dict):
         raise EmulatorError(f"a fixtures document must be a JSON object keyed by vendor ({vendors.names()})")
     try:  # also for documents handed over as Python objects (the pytest plugin, the handle)
-        jsoninput.check(document)
+        if not checked:
+            jsoninput.check(document)
     except jsoninput.JsonInputError as exc:
         raise EmulatorError(f"invalid fixtures: {exc.reason}") from None
     loaded: dict[str, Any] = {}
@@ -59,18 +65,49 @@ def validate(document: Any, vendors: Registry) -> dict[str, Any]:
     return loaded
 
 
-def apply(emulator: Emulator, document: Any) -> dict[str, Any]:
-    """Validate, then apply; adds or replaces what the document names."""
+def apply(emulator: Emulator, document: Any, *, checked: bool = False) -> dict[str, Any]:
+    """Validate, then apply; adds or replaces what the document names (``checked``: see
+    ``validate``)."""
     vendors = emulator.vendors
-    loaded = validate(document, vendors)
-    with emulator.store.transaction():
-        for key, section in loaded.items():
-            vendors[key].check_fixtures(emulator, section)
-        for key, section in loaded.items():
-            vendors[key].load_fixtures(emulator, section)
+    with _no_cycle_collection():
+        loaded = validate(document, vendors, checked=checked)
+        with emulator.store.transaction():
+            for key, section in loaded.items():
+                vendors[key].check_fixtures(emulator, section)
+            for key, section in loaded.items():
+                vendors[key].load_fixtures(emulator, section)
     return loaded
 
 
 def export(emulator: Emulator) -> dict[str, Any]:
     with emulator.store.transaction():
         return {vendor.name: vendor.export_fixtures(emulator) for vendor in emulator.vendors}
+
+
+_seeds_running = 0
+_thresholds: tuple[int, int, int] = (0, 0, 0)
+_collection_lock = threading.Lock()
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """No full pass of Python's cycle collector while a document is validated and applied.
+
+    Why: seeding 100,000 profiles makes a million small objects (none in a cycle: reference
+    counting frees them), and while that many are made the collector runs several full passes,
+    each walking every object the process holds: a third of the seed's time. The young
+    generations are still collected; the oldest waits until the last seed in progress ends
+    (it then runs once, at its own pace, as it would after any large allocation)."""
+    global _seeds_running, _thresholds
+    with _collection_lock:
+        if _seeds_running == 0:
+            _thresholds = gc.get_threshold()
+            gc.set_threshold(_thresholds[0], _thresholds[1], 1 << 30)
+        _seeds_running += 1
+    try:
+        yield
+    finally:
+        with _collection_lock:
+            _seeds_running -= 1
+            if _seeds_running == 0:
+                gc.set_threshold(*_thresholds)

@@ -54,7 +54,7 @@ class Emulator:
         token = changelog.change_origin.set({"label": "fixtures loaded at start"})
         try:
             for document in documents:
-                seeding.apply(self, document)
+                seeding.apply(self, document, checked=True)  # by validate, just above
         finally:
             changelog.change_origin.reset(token)
 

@@ -11,6 +11,10 @@ must cost the same at any size, so the keyed methods here (``get``/``put``/``del
 straight to the document by its key in the storage's in-memory dict. Scans still use TinyDB's
 ``Table.search``, and bulk changes may use any TinyDB table method.
 
+Seeding writes whole collections at once: ``put_many``/``delete_many`` are the keyed writes of
+many documents as one operation (one lock, one dirty mark, the indexes refiled in bulk or built
+again on first use, the change log told once), and ``take_ids`` hands out a run of ids.
+
 Documents are never changed in place: ``put`` stores a private deep copy and ``get`` hands out
 one, so a flush can snapshot the tables with shallow copies under the lock and serialise them
 outside it, and a reader never sees a half-made change.
@@ -258,6 +262,70 @@ class Store:
                     self.changes.record(name, str(key), removed, None)
             return removed is not None
 
+    # -- bulk writes: what seeding uses, one operation for a whole collection ---------------------
+    def put_many(self, vendor: str, tenant: str, writes: Iterable[tuple[str, str, Doc]], *,
+                 owned: bool = False) -> int:
+        """``put`` of each ``(collection, key, doc)`` in turn, as one operation: one lock, one
+        dirty mark, the indexes refiled in bulk (or forgotten, to be built again on first use,
+        when the write is large against its collection), the change log told once.
+
+        Why: seeding 100,000 profiles one ``put`` at a time pays the lock, the copy, the index
+        maintenance and a change-log entry 100,000 times. ``owned``: the caller made the
+        documents for this call and never touches them again, so they are stored as they are,
+        without the copy ``put`` makes. Returns how many documents were written."""
+        memory = self._storage.memory
+        with self.lock:
+            done: list[tuple[str, str, Doc | None, Doc | None]] = []
+            for collection, key, doc in writes:
+                name = table_name(vendor, tenant, collection)
+                stored = doc if owned else clone(doc)
+                table = memory.get(name)
+                if table is None:
+                    table = memory[name] = {}
+                key = str(key)
+                done.append((name, key, table.get(key), stored))
+                table[key] = stored
+            self._wrote(done)
+            return len(done)
+
+    def delete_many(self, vendor: str, tenant: str, collection: str, keys: Iterable[str]) -> int:
+        """``delete`` of each key in turn, as one operation (see ``put_many``); keys that are not
+        there are skipped. Returns how many documents were removed."""
+        name = table_name(vendor, tenant, collection)
+        with self.lock:
+            table = self._storage.memory.get(name, {})
+            done: list[tuple[str, str, Doc | None, Doc | None]] = []
+            for key in keys:
+                key = str(key)
+                removed = table.pop(key, None)
+                if removed is not None:
+                    done.append((name, key, removed, None))
+            self._wrote(done)
+            return len(done)
+
+    def take_ids(self, vendor: str, tenant: str, collection: str, given: Iterable[int | None],
+                 start: int = 1) -> list[int]:
+        """Ids for a run of documents, as ``next_id`` (for each None) and ``bump_id`` (for each
+        given id, kept as it is) called one after the other would hand them out, under one lock."""
+        with self.lock:
+            name = table_name(vendor, tenant, self.COUNTERS)
+            counters = self._storage.memory.get(name, {})
+            held = counters.get(collection)
+            current = int(held.get("next", start)) if held is not None else None
+            bumped = int(held.get("next", 1)) if held is not None else 1
+            out = []
+            for used in given:
+                if used is None:
+                    used = max(current if current is not None else start, start)
+                    current = bumped = used + 1
+                elif bumped <= used:
+                    current = bumped = used + 1
+                out.append(used)
+            if current is not None and (held is None or int(held.get("next", start)) != current):
+                self._storage.memory.setdefault(name, counters)[collection] = {"next": current}
+                self._changed(name)
+            return out
+
     def exists(self, vendor: str, tenant: str, collection: str, key: str) -> bool:
         with self.lock:
             return str(key) in self._storage.memory.get(table_name(vendor, tenant, collection), {})
@@ -504,6 +572,43 @@ class Store:
             if len(touched) > self.TRACKED_KEYS:
                 del self._touched[name]
                 self._untracked.add(name)
+
+    def _wrote(self, done: list[tuple[str, str, Doc | None, Doc | None]]) -> None:
+        """After a bulk write (``put_many``, ``delete_many``): what ``_refile`` and the change
+        log do for one write, for all of them. A table whose write touched a quarter of it or
+        more loses its indexes (one sort when next asked beats as many single refilings)."""
+        if not done:
+            return
+        per_table: dict[str, list[tuple[str, Doc | None, Doc | None]]] = {}
+        for name, key, before, after in done:
+            per_table.setdefault(name, []).append((key, before, after))
+        memory = self._storage.memory
+        for name, writes in per_table.items():
+            self._changed(name)
+            indexes = self._indexes.get(name)
+            if indexes:
+                if 4 * len(writes) >= len(memory.get(name, {})):
+                    del self._indexes[name]
+                else:
+                    for index in indexes.values():
+                        for key, before, after in writes:
+                            index.replace(key, before, after)
+            order = self._positions.get(name)
+            if order is not None:
+                for key, before, after in writes:
+                    if after is None:
+                        order.of.pop(key, None)
+                    elif before is None and key not in order.of:
+                        order.of[key] = order.next
+                        order.next += 1
+            if self._baseline is not None and name not in self._untracked:
+                touched = self._touched.setdefault(name, set())
+                touched.update(key for key, _, _ in writes)
+                if len(touched) > self.TRACKED_KEYS:
+                    del self._touched[name]
+                    self._untracked.add(name)
+        if self.changes is not None:
+            self.changes.record_many(done)
 
     def _forget_table(self, name: str) -> None:
         """A table that went away whole: its indexes and order are built again when asked."""

@@ -13,6 +13,7 @@ import requests
 
 from emulator import create_app
 from emulator.settings import Settings
+from emulator.store import Store
 
 
 @pytest.fixture
@@ -99,3 +100,33 @@ def serve_process():
         if server.process.poll() is None:
             server.process.kill()
             server.process.communicate()
+
+
+@pytest.fixture
+def one_put_each():
+    """A function that replaces, on a monkeypatch, the Store's bulk writes (``put_many``,
+    ``delete_many``, ``take_ids``) by what they stand for: one put, delete, next_id each. What
+    a bulk seed leaves is compared with what that leaves."""
+    def patch(monkeypatch) -> None:
+        def put_many(self, vendor, tenant, writes, *, owned=False):
+            writes = list(writes)
+            for collection, key, doc in writes:
+                self.put(vendor, tenant, collection, key, doc)
+            return len(writes)
+
+        def delete_many(self, vendor, tenant, collection, keys):
+            return sum(self.delete(vendor, tenant, collection, key) for key in list(keys))
+
+        def take_ids(self, vendor, tenant, collection, given_ids, start=1):
+            out = []
+            for used in given_ids:
+                used = used if used is not None else self.next_id(vendor, tenant, collection, start)
+                self.bump_id(vendor, tenant, collection, used)
+                out.append(used)
+            return out
+
+        monkeypatch.setattr(Store, "put_many", put_many)
+        monkeypatch.setattr(Store, "delete_many", delete_many)
+        monkeypatch.setattr(Store, "take_ids", take_ids)
+
+    return patch

@@ -94,7 +94,7 @@ def reset() -> Response:
 @control.post("/seed")
 def seed() -> Response:
     emulator = current_emulator()
-    loaded = seeding.apply(emulator, _json_body())
+    loaded = seeding.apply(emulator, _json_body(), checked=True)  # jsoninput.loads checked it
     return jsonify({"seeded": sorted(loaded), "vendors": {v.name: v.counts(emulator) for v in VENDORS}})
 
 

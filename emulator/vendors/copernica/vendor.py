@@ -106,8 +106,9 @@ class Copernica(Vendor):
                                           "related": views.profile_related(emulator, tenant, key)}
 
     def tenant_of(self, emulator: Emulator, request: Request) -> str | None:
-        if "copernica_account" in g:  # already resolved by the route's authentication
-            return g.copernica_account.name
+        account = g.get("copernica_account")  # already resolved by the route's authentication
+        if account is not None:
+            return account.name
         found = account_for_token(emulator.store, emulator.clock, request_token())
         return found.name if found else None
 
