@@ -115,6 +115,8 @@ def test_the_detail_is_exactly_the_vendors_get_under_keys_users_know(dashboard, 
     page = dashboard(1400, 900)
 
     page.click("nav button[data-vendor='adobe_campaign'][data-tenant='demo-org']")
+    # the click empties the table at once and the tenant's page arrives later: wait for it
+    expect(page.locator("#profiles tbody tr").first).to_have_attribute("data-key", re.compile(r"^@"))
     keys = page.locator("#profiles tbody tr").evaluate_all("rows => rows.map(r => r.dataset.key)")
     assert keys and all(k.startswith("@") for k in keys)  # PKeys, not internal row keys
     expect(page.locator("#profiles thead th").first).to_have_text("PKey")
