@@ -5,7 +5,7 @@
 collection with N subprofiles (one per profile), through the model (no HTTP): subprofiles sit
 in the store as profiles do (tenant-scoped, one document per record) and are selected through
 the same ``Store.search`` and the same compiled ``fields`` predicate, so whatever serves the
-profile selection (a scan today, an index once the Store has one) serves theirs.
+profile selection (the Store's ordered index of the field, built on first use) serves theirs.
 
 Usage: python bench/subprofile_selection.py [--sizes 1000,10000,100000] [--ops 20]
 Prints medians in µs, each with its ratio to the smallest size, then subprofile ÷ profile.
