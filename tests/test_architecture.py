@@ -50,7 +50,7 @@ LAYERS: dict[str, int] = {
     "emulator.settings": 0, "emulator.jsondoc": 0, "emulator.store": 0, "emulator.indexes": 0, "emulator.changelog": 0,
     "emulator.deferred": 0, "emulator.journal": 0, "emulator.requestnotes": 0, "emulator.openapi": 0,
     "emulator.realism": 0, "emulator.realism.settings": 0, "emulator.realism.rules": 0,
-    "emulator.realism.quota": 0, "emulator.jsoninput": 0,
+    "emulator.realism.quota": 0, "emulator.jsoninput": 0, "emulator.plainlist": 0,
     # 1 the emulator's state, handed the vendor registry, and the request hooks that read it
     "emulator.state": 1, "emulator.seeding": 1, "emulator.realism.core": 1, "emulator.realism.api": 1,
     "emulator.realism.hook": 1, "emulator.journal_hooks": 1,

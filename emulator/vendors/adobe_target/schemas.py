@@ -14,6 +14,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ...plainlist import PlainFirstList
 from ...realism.settings import settings_schema
 from .settings import SETTINGS_FIELDS, VENDOR
 
@@ -166,30 +167,6 @@ def plain_profile(item: Any) -> dict | None:
     return out
 
 
-class ProfileFixtureList(fields.List):
-    """``List(Nested(ProfileSchema))`` that takes a plain profile (``plain_profile``) without the
-    schema's per-field work; any other item is loaded, and its errors worded, by the schema."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> list:
-        if not isinstance(value, list):
-            return super()._deserialize(value, attr, data, **kwargs)
-        result: list[Any] = []
-        errors: dict[int, Any] = {}
-        for idx, each in enumerate(value):
-            plain = plain_profile(each)
-            if plain is not None:
-                result.append(plain)
-                continue
-            try:
-                result.append(self.inner.deserialize(each, **kwargs))
-            except ValidationError as error:
-                if error.valid_data is not None:
-                    result.append(error.valid_data)
-                errors[idx] = error.messages
-        if errors:
-            raise ValidationError(errors, valid_data=result)
-        return result
-
 
 class BatchSchema(_Strict):
     """A batch Target has taken, as ``batchStatus`` reports it (kept 24 hours)."""
@@ -217,7 +194,7 @@ class ClientSchema(_Strict):
     #: optional: the IMS organization (``…@AdobeOrg``) that names this client in delivery calls
     #: sent with ``imsOrgId`` only (the SDKs' calls to ``mboxedge<N>.tt.omtrdc.net``)
     organization_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1, max=128))
-    profiles = ProfileFixtureList(fields.Nested(ProfileSchema), load_default=list)
+    profiles = PlainFirstList(fields.Nested(ProfileSchema), plain_profile, load_default=list)
     batches = fields.List(fields.Nested(BatchSchema), load_default=list)
     #: optional realism settings (faults, size limits; emulator/realism/settings.py)
     settings = fields.Nested(lambda: _settings_schema())

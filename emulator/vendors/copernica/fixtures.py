@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 from ...errors import EmulatorError
 from ...ids import is_digits
 from ...jsondoc import Doc
-from .fieldtypes import choices_of, normalize, php_bool
-from .model import Account, make_field, new_access_token
-from .requestdata import as_list
+from .fieldtypes import choices_of, normalize
+from .model import Account, make_field, new_access_token, wanted_interests
 from .settings import VENDOR
 
 if TYPE_CHECKING:
@@ -192,14 +191,7 @@ class _Values:
                     if name is not None:
                         found[name] = True
             return found
-        interests = as_list(interests)
-        if isinstance(interests, list):
-            pairs = [(n, True) for n in interests if isinstance(n, str)]
-        elif isinstance(interests, dict):
-            pairs = [(n, php_bool(v)) for n, v in interests.items()]
-        else:
-            return {}
-        return {names[n.lower()]: w for n, w in pairs if n.lower() in names}
+        return wanted_interests(names, interests)
 
 
 def _load_collections(account: Account, database: Doc, specs: list[Doc], with_id) -> dict[str, Doc]:

@@ -390,7 +390,11 @@ def check_profile_body(body: Any) -> tuple[Doc, Any]:
 
 def interest_changes(database: Doc, interests: Any) -> dict[str, bool]:
     """``["football"]`` or ``{"Football": 1, "baseball": 0}`` → {defined name: wanted}; unknown names ignored."""
-    by_name = {i["name"].lower(): i["name"] for i in database["interests"]}
+    return wanted_interests({i["name"].lower(): i["name"] for i in database["interests"]}, interests)
+
+
+def wanted_interests(by_name: dict[str, str], interests: Any) -> dict[str, bool]:
+    """``interest_changes`` with the database's interests looked up already (lower-cased name → name)."""
     interests = as_list(interests)
     if isinstance(interests, list):
         pairs = [(name, True) for name in interests if isinstance(name, str)]

@@ -13,6 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, post_load, validate, val
 from marshmallow import fields as mf
 
 from ...ids import is_digits
+from ...plainlist import PlainFirstList
 from ...realism.settings import settings_schema
 from .fieldtypes import TYPES, php_bool, php_int
 from .settings import SETTINGS, VENDOR
@@ -222,32 +223,6 @@ def plain_profile(item: Any) -> dict | None:
 _MISSING = object()
 
 
-class ProfileFixtureList(mf.List):
-    """``List(Nested(ProfileFixture))`` that takes a plain profile (``plain_profile``) without
-    the schema's per-field work; any other item is loaded, and its errors worded, by the schema,
-    so the errors of a bad document are exactly ``List``'s."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> list:
-        if not isinstance(value, list):
-            return super()._deserialize(value, attr, data, **kwargs)
-        result: list[Any] = []
-        errors: dict[int, Any] = {}
-        inner = self.inner
-        for idx, each in enumerate(value):
-            plain = plain_profile(each)
-            if plain is not None:
-                result.append(plain)
-                continue
-            try:
-                result.append(inner.deserialize(each, **kwargs))
-            except ValidationError as error:
-                if error.valid_data is not None:
-                    result.append(error.valid_data)
-                errors[idx] = error.messages
-        if errors:
-            raise ValidationError(errors, valid_data=result)
-        return result
-
 
 class DatabaseFixture(Schema):
     class Meta:
@@ -258,7 +233,7 @@ class DatabaseFixture(Schema):
     description = mf.String(load_default="")
     field_list = mf.List(mf.Nested(FieldFixture), load_default=list, data_key="fields", attribute="fields")
     interests = mf.List(mf.Nested(InterestFixture), load_default=list)
-    profiles = ProfileFixtureList(mf.Nested(ProfileFixture), load_default=list)
+    profiles = PlainFirstList(mf.Nested(ProfileFixture), plain_profile, load_default=list)
     collections = mf.List(mf.Nested(CollectionFixture), load_default=list)
 
     @validates_schema
