@@ -26,7 +26,7 @@ from .errors import CopernicaError
 from .fieldtypes import COPERNICA_TZ, TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
 from .requestdata import as_list
 from .schemas import FIELD_NAME
-from .selection import Condition, compile_selection, lookup, parse
+from .selection import compile_selection, lookup, parse
 from .settings import VENDOR
 from ...jsondoc import Doc
 
@@ -172,24 +172,26 @@ class Account:
 
     def select(self, database: Doc, expressions: Iterable[str] | None) -> list[Doc]:
         """Non-removed profiles of ``database`` matching the selection, in ID order."""
-        defaults = {f["name"]: default_value(f) for f in database["fields"]}
-        conditions = parse(expressions or [], database["fields"])
-        matches = compile_selection(conditions, defaults)
         database_id = database["ID"]
 
         def member(p: Doc) -> bool:
             return p["database"] == database_id and p["removed"] is False
 
-        def wanted(p: Doc) -> bool:
-            return p["database"] == database_id and p["removed"] is False and matches(p)
+        return self.selected("profiles", database["fields"], expressions, f"database/{database_id}", member)
 
-        return self.selected("profiles", conditions, defaults, f"database/{database_id}", member, wanted)
+    def selected(self, collection: str, field_list: list[Doc], expressions: Iterable[str] | None, scope: str,
+                 member: Callable[[Doc], bool], narrower: Callable[[Doc], bool] | None = None) -> list[Doc]:
+        """The ``member`` documents of ``collection`` (profiles or subprofiles, whose fields are
+        ``field_list``) that the selection and ``narrower`` accept, in ID order: from an ordered
+        index of ``scope``'s members where one serves the selection (``selection.lookup``), else
+        by scanning."""
+        defaults = {f["name"]: default_value(f) for f in field_list}
+        conditions = parse(expressions or [], field_list)
+        matches = compile_selection(conditions, defaults)
 
-    def selected(self, collection: str, conditions: list[Condition], defaults: dict[str, str], scope: str,
-                 member: Callable[[Doc], bool], wanted: Callable[[Doc], bool]) -> list[Doc]:
-        """The documents of ``collection`` (profiles or subprofiles) that ``wanted`` accepts, in ID
-        order: from an ordered index of ``scope``'s ``member`` documents where one serves the
-        selection (``selection.lookup``), else by scanning."""
+        def wanted(d: Doc) -> bool:
+            return member(d) and (narrower is None or narrower(d)) and matches(d)
+
         via = lookup(conditions, defaults, scope, member)
         if via is None:
             found = self.store.search(VENDOR, self.name, collection, wanted)

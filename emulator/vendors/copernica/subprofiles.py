@@ -22,14 +22,13 @@ from ...ids import is_digits
 from ...store import clone
 from . import errors
 from .errors import CopernicaError
-from .fieldtypes import TYPES, default_value
+from .fieldtypes import TYPES
 from ...jsondoc import Doc
 from .model import (
     Account, apply_values, field_values, list_wrapper, make_field, new_secret, order_profiles,
     update_entity,
 )
 from .schemas import FIELD_NAME
-from .selection import compile_selection, parse
 from .settings import VENDOR
 
 #: the properties of a field definition a PUT may change (rest-put-collection-field)
@@ -199,18 +198,16 @@ class Collections:
     def select(self, collection: Doc, expressions: Iterable[str] | None, *,
                profile_id: str | None = None) -> list[Doc]:
         """Non-removed subprofiles of ``collection`` matching the selection, in ID order."""
-        defaults = {f["name"]: default_value(f) for f in collection["fields"]}
-        conditions = parse(expressions or [], collection["fields"])
-        matches = compile_selection(conditions, defaults)
         collection_id = collection["ID"]
 
         def member(s: Doc) -> bool:
             return s["collection"] == collection_id and s["removed"] is False
 
-        def wanted(s: Doc) -> bool:
-            return member(s) and (profile_id is None or s["profile"] == profile_id) and matches(s)
+        def of_profile(s: Doc) -> bool:
+            return s["profile"] == profile_id
 
-        return self.account.selected("subprofiles", conditions, defaults, f"collection/{collection_id}", member, wanted)
+        return self.account.selected("subprofiles", collection["fields"], expressions, f"collection/{collection_id}",
+                                     member, None if profile_id is None else of_profile)
 
     def _page(self, collection: Doc, subs: list[Doc], params: Doc) -> Doc:
         start, limit = params["start"], params["limit"]
