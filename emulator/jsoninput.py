@@ -50,6 +50,11 @@ def _finite(text: str) -> float:
     return number
 
 
+#: one decoder for every call: ``json.loads`` with hooks builds a new one each time (2 µs, a
+#: tenth of reading a vendor's request body)
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_finite)
+
+
 def loads(raw: bytes | str) -> Any:
     """Decode ``raw`` (UTF-8 bytes or text) under the rules above."""
     try:
@@ -57,7 +62,9 @@ def loads(raw: bytes | str) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonInputError(str(exc), "encoding") from None
     try:
-        value = json.loads(text, parse_constant=_constant, parse_float=_finite)
+        if text.startswith("\ufeff"):  # as ``json.loads`` refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = _DECODER.decode(text)
     except JsonInputError:
         raise
     except RecursionError:

@@ -2,6 +2,7 @@
 holds millions); it must refuse exactly what it refused, naming the same problem first."""
 from __future__ import annotations
 
+import json
 import math
 
 from hypothesis import given, settings
@@ -62,3 +63,24 @@ def test_jsoninput_check_depth_limit_is_where_it_was():
         for i in range(depth):
             value = [value] if i % 2 else {"k": value}
         assert _outcome(check, value) == _outcome(_check_as_before, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.sampled_from(["\ufeff{}", "\ufeff", "{}", "[1.5, 2]", "NaN", '{"a": 1e999}',
+                                                        '{"a": [1, {"b": null}]}', "[", '"\\ud800"'])))
+def test_loads_decodes_and_refuses_as_json_loads_does(text):
+    """``loads`` keeps one decoder for every call; it reads exactly what ``json.loads`` with the
+    same hooks reads (a byte-order mark included), then applies ``check``."""
+    from emulator.jsoninput import _constant, _finite, loads
+    try:
+        expected = json.loads(text, parse_constant=_constant, parse_float=_finite)
+        check(expected)
+    except JsonInputError as exc:
+        expected = ("refused", exc.kind, exc.reason)
+    except (ValueError, RecursionError) as exc:
+        expected = ("refused", "syntax", str(exc))
+    try:
+        got = loads(text)
+    except JsonInputError as exc:
+        got = ("refused", exc.kind, exc.reason)
+    assert got == expected
