@@ -68,15 +68,23 @@ def validate(document: Any, vendors: Registry, *, checked: bool = False) -> dict
 def apply(emulator: Emulator, document: Any, *, checked: bool = False) -> dict[str, Any]:
     """Validate, then apply; adds or replaces what the document names (``checked``: see
     ``validate``)."""
+    return apply_all(emulator, [(document, checked)])[0]
+
+
+def apply_all(emulator: Emulator, documents: list[tuple[Any, bool]]) -> list[dict[str, Any]]:
+    """``apply`` for several documents, each (document, checked): every one is validated before
+    any is applied (``serve --demo --fixtures a.json``: a bad file changes nothing), and each
+    once. Returns them loaded, in order."""
     vendors = emulator.vendors
     with _no_cycle_collection():
-        loaded = validate(document, vendors, checked=checked)
-        with emulator.store.transaction():
-            for key, section in loaded.items():
-                vendors[key].check_fixtures(emulator, section)
-            for key, section in loaded.items():
-                vendors[key].load_fixtures(emulator, section)
-    return loaded
+        everything = [validate(document, vendors, checked=checked) for document, checked in documents]
+        for loaded in everything:
+            with emulator.store.transaction():
+                for key, section in loaded.items():
+                    vendors[key].check_fixtures(emulator, section)
+                for key, section in loaded.items():
+                    vendors[key].load_fixtures(emulator, section)
+    return everything
 
 
 def export(emulator: Emulator) -> dict[str, Any]:

@@ -45,16 +45,13 @@ class Emulator:
         already holds state is never overwritten by the seeds it was made from."""
         if any(self.store.tenants(v.name) for v in self.vendors):
             return
-        documents: list[Any] = []
+        documents: list[tuple[Any, bool]] = []  # (document, checked by jsoninput.loads)
         if self.settings.demo:
-            documents.append(seeding.demo_fixtures())
-        documents.extend(seeding.read_fixtures_file(path) for path in self.settings.fixtures)
-        for document in documents:  # validate every file before applying any
-            seeding.validate(document, self.vendors)
+            documents.append((seeding.demo_fixtures(), False))
+        documents.extend((seeding.read_fixtures_file(path), True) for path in self.settings.fixtures)
         token = changelog.change_origin.set({"label": "fixtures loaded at start"})
         try:
-            for document in documents:
-                seeding.apply(self, document, checked=True)  # by validate, just above
+            seeding.apply_all(self, documents)  # every file validated before any is applied
         finally:
             changelog.change_origin.reset(token)
 
