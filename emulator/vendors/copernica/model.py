@@ -23,7 +23,8 @@ from ...ids import is_digits
 from ...store import Store, clone
 from . import errors
 from .errors import CopernicaError
-from .fieldtypes import COPERNICA_TZ, TYPES, choices_of, default_value, normalize, php_bool, php_float, php_int
+from .definitions import fields_of, interests_of
+from .fieldtypes import COPERNICA_TZ, TYPES, choices_of, normalize, php_bool, php_float, php_int
 from .requestdata import as_list
 from .schemas import FIELD_NAME
 from .selection import compile_selection, lookup, parse
@@ -185,7 +186,7 @@ class Account:
         ``field_list``) that the selection and ``narrower`` accept, in ID order: from an ordered
         index of ``scope``'s members where one serves the selection (``selection.lookup``), else
         by scanning."""
-        defaults = {f["name"]: default_value(f) for f in field_list}
+        defaults = fields_of(field_list).defaults
         conditions = parse(expressions or [], field_list)
         matches = compile_selection(conditions, defaults)
 
@@ -372,8 +373,8 @@ def update_entity(entity: Doc, definition: Doc, values: Doc, interests: Any, sec
 
 def field_values(profile: Doc, database: Doc) -> dict[str, str]:
     stored = profile["fields"]
-    return {f["name"]: stored[f["name"]] if f["name"] in stored else default_value(f)
-            for f in database["fields"]}
+    return {name: stored[name] if name in stored else default
+            for name, default in fields_of(database["fields"]).defaults.items()}
 
 
 def check_profile_body(body: Any) -> tuple[Doc, Any]:
@@ -392,7 +393,7 @@ def check_profile_body(body: Any) -> tuple[Doc, Any]:
 
 def interest_changes(database: Doc, interests: Any) -> dict[str, bool]:
     """``["football"]`` or ``{"Football": 1, "baseball": 0}`` → {defined name: wanted}; unknown names ignored."""
-    return wanted_interests({i["name"].lower(): i["name"] for i in database["interests"]}, interests)
+    return wanted_interests(interests_of(database["interests"]), interests)
 
 
 def wanted_interests(by_name: dict[str, str], interests: Any) -> dict[str, bool]:
@@ -410,7 +411,8 @@ def wanted_interests(by_name: dict[str, str], interests: Any) -> dict[str, bool]
 def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: Any) -> bool:
     """Set normalised field values and interests on ``profile`` (in place); True if anything changed."""
     changed = False
-    by_name = {f["name"].lower(): f for f in database["fields"]}
+    lookups = fields_of(database["fields"])
+    by_name, defaults = lookups.by_name, lookups.defaults
     stored = profile["fields"]
     for key, value in profile_fields.items():  # a later key wins, even one differing only in case
         field = by_name.get(str(key).lower())
@@ -418,7 +420,7 @@ def apply_values(profile: Doc, database: Doc, profile_fields: Doc, interests: An
             continue  # unknown fields are silently ignored
         name, kind = field["name"], field["type"]
         new = normalize(kind, value, choices_of(field) if kind == "select" else None, field.get("length"))
-        if new != (stored[name] if name in stored else default_value(field)):
+        if new != (stored[name] if name in stored else defaults[name]):
             changed = True
         stored[name] = new
     if "interests" not in profile:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...indexes import IndexSpec
+from .definitions import fields_of
 from .fieldtypes import normalize, php_float, php_int
 
 EXPRESSION = re.compile(r"^(.+?)([=<>!~]{1,2})(.*)$", re.DOTALL)
@@ -64,7 +65,7 @@ def expressions_from_query(items: Iterable[tuple[str, str]]) -> list[str] | None
 
 def parse(expressions: Iterable[str], fields: list[dict[str, Any]]) -> list[Condition]:
     """Conditions for the expressions that name a known field or a special name."""
-    by_name = {f["name"].lower(): f for f in fields}
+    by_name = fields_of(fields).by_name
     conditions = []
     for expression in expressions:
         match = EXPRESSION.match(expression.strip())
