@@ -16,13 +16,27 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import WSGITask
 
+from .deferred import WorkQueue, answer_first
+
 IDENT = "martech-emulator"
 
 
 class _KeepAliveTask(WSGITask):
-    """waitress's WSGI task, except that a bodiless HTTP/1.1 response keeps the connection."""
+    """waitress's WSGI task, except that a bodiless HTTP/1.1 response keeps the connection, and
+    that work the request queued for later (``async=1``) is applied by this thread once the
+    answer is sent, rather than by waking the deferred-work thread (``emulator.deferred``)."""
 
     _bodiless_keep_alive = False
+
+    def service(self) -> None:
+        queued: list[WorkQueue] = []
+        token = answer_first.set(queued)
+        try:
+            super().service()  # the answer is on the wire when this returns (send_bytes=1)
+        finally:
+            answer_first.reset(token)
+            for work in queued:
+                work.apply_due()
 
     def build_response_header(self) -> bytes:
         # waitress's only reason to close a 1.1 connection here, besides the client's own
