@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import EmulatorError
 from ...ids import is_digits
 from ...jsondoc import Doc
+from .definitions import interests_of
 from .fieldtypes import choices_of, normalize
 from .model import Account, make_field, new_access_token, wanted_interests
 from .settings import VENDOR
@@ -153,7 +154,7 @@ class _Values:
             f["name"].lower(): (f["name"], f["type"], choices_of(f) if f["type"] == "select" else None, f.get("length"), {})
             for f in definition["fields"]}
         self.interests: list[Doc] = definition.get("interests") or []
-        self.interest_names = {i["name"].lower(): i["name"] for i in self.interests}
+        self.interest_names = interests_of(self.interests)
 
     def apply(self, record: Doc, values: Doc, interests: Any) -> None:
         stored = record["fields"]
