@@ -574,9 +574,9 @@ class Store:
                 self._untracked.add(name)
 
     def _wrote(self, done: list[tuple[str, str, Doc | None, Doc | None]]) -> None:
-        """After a bulk write (``put_many``, ``delete_many``): what ``_refile`` and the change
-        log do for one write, for all of them. A table whose write touched a quarter of it or
-        more loses its indexes (one sort when next asked beats as many single refilings)."""
+        """After a bulk write (``put_many``, ``delete_many``): ``_refile`` and the change log for
+        each write. A table whose write touched a quarter of it or more loses its indexes first
+        (one sort when next asked beats as many single refilings)."""
         if not done:
             return
         per_table: dict[str, list[tuple[str, Doc | None, Doc | None]]] = {}
@@ -585,28 +585,10 @@ class Store:
         memory = self._storage.memory
         for name, writes in per_table.items():
             self._changed(name)
-            indexes = self._indexes.get(name)
-            if indexes:
-                if 4 * len(writes) >= len(memory.get(name, {})):
-                    del self._indexes[name]
-                else:
-                    for index in indexes.values():
-                        for key, before, after in writes:
-                            index.replace(key, before, after)
-            order = self._positions.get(name)
-            if order is not None:
-                for key, before, after in writes:
-                    if after is None:
-                        order.of.pop(key, None)
-                    elif before is None and key not in order.of:
-                        order.of[key] = order.next
-                        order.next += 1
-            if self._baseline is not None and name not in self._untracked:
-                touched = self._touched.setdefault(name, set())
-                touched.update(key for key, _, _ in writes)
-                if len(touched) > self.TRACKED_KEYS:
-                    del self._touched[name]
-                    self._untracked.add(name)
+            if self._indexes.get(name) and 4 * len(writes) >= len(memory.get(name, {})):
+                del self._indexes[name]
+            for key, before, after in writes:
+                self._refile(name, key, before, after)
         if self.changes is not None:
             self.changes.record_many(done)
 
